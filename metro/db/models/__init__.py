@@ -1,0 +1,20 @@
+"""Typed models, one module per concept; importing this package registers every table."""
+
+from metro.db.models.certificate import Certificate, CertificateReference, Result
+from metro.db.models.change_log import ChangeLog
+from metro.db.models.demand import Demand
+from metro.db.models.instrument import Instrument
+from metro.db.models.organization import Organization
+from metro.db.models.standard import Capability, Standard
+
+__all__ = [
+    "Capability",
+    "Certificate",
+    "CertificateReference",
+    "ChangeLog",
+    "Demand",
+    "Instrument",
+    "Organization",
+    "Result",
+    "Standard",
+]

@@ -1,0 +1,40 @@
+"""Domain errors: a message and an HTTP-ish status, no HTTP imports.
+
+The API maps every ``MetroError`` to an RFC 9457 problem+json response; the CLI prints the
+message on stderr and exits 1. Errors that are also a built-in kind inherit it (as pint does),
+so ``except ValueError`` keeps working for callers that do not know metro.
+"""
+
+from __future__ import annotations
+
+
+class MetroError(Exception):
+    """Base of every domain error."""
+
+    status: int = 400
+    title: str = "Bad request"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(ValueError, MetroError):
+    """A value given by a user (file, request, argument) cannot be accepted."""
+
+    status = 422
+    title = "Invalid input"
+
+
+class NotFound(LookupError, MetroError):
+    """A named object does not exist."""
+
+    status = 404
+    title = "Not found"
+
+
+class Conflict(MetroError):
+    """The request contradicts what is stored."""
+
+    status = 409
+    title = "Conflict"
