@@ -14,9 +14,19 @@ class MetroError(Exception):
     status: int = 400
     title: str = "Bad request"
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    _message: str | None = None
+
+    # A property, not an attribute set in __init__: with ValueError first in the MRO of
+    # subclasses, MetroError.__init__ would never run.
+    @property
+    def message(self) -> str:
+        if self._message is not None:
+            return self._message
+        return str(self.args[0]) if self.args else self.title
+
+    @message.setter
+    def message(self, value: str) -> None:
+        self._message = value
 
 
 class InvalidInput(ValueError, MetroError):

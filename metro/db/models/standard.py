@@ -54,7 +54,7 @@ class Capability(Base):
     range_max_given: Mapped[str] = mapped_column(String(60))
     u_abs_given: Mapped[str | None] = mapped_column(String(60))
     u_rel_given: Mapped[str | None] = mapped_column(String(60))
-    k_given: Mapped[str] = mapped_column(String(20))
+    k_given: Mapped[str | None] = mapped_column(String(20))
     range_min: Mapped[float] = mapped_column(Float)
     range_max: Mapped[float] = mapped_column(Float)
     u_abs: Mapped[float] = mapped_column(Float)

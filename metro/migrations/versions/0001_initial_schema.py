@@ -144,7 +144,7 @@ def upgrade() -> None:
         sa.Column("range_max_given", sa.String(length=60), nullable=False),
         sa.Column("u_abs_given", sa.String(length=60), nullable=True),
         sa.Column("u_rel_given", sa.String(length=60), nullable=True),
-        sa.Column("k_given", sa.String(length=20), nullable=False),
+        sa.Column("k_given", sa.String(length=20), nullable=True),
         sa.Column("range_min", sa.Float(), nullable=False),
         sa.Column("range_max", sa.Float(), nullable=False),
         sa.Column("u_abs", sa.Float(), nullable=False),

@@ -1,0 +1,1 @@
+"""metro's web app and HTTP API (FastAPI): thin routers over ``metro`` services."""

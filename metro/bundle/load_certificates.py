@@ -1,0 +1,302 @@
+"""Handlers for certificates (with their reference standards) and result points."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete
+
+from metro.bundle import rows
+from metro.bundle.cells import Row
+from metro.bundle.contract import (
+    CERTIFICATE_KINDS,
+    CERTIFICATE_STATUSES,
+    CONCLUSIONS,
+    QUALIFIER,
+    REFERENCE_SEPARATOR,
+)
+from metro.bundle.handler import Handler, Record
+from metro.db import bulk
+from metro.db.models import Certificate, CertificateReference, Result
+from metro.errors import InvalidInput
+from metro.levels import INSTRUMENT_RANK, LEVEL_RANK
+from metro.quantity_kinds import kinds
+from metro.units import canonical
+
+_REF_COLUMNS = ("certificate_id", "standard_id", "position")
+
+
+class Certificates(Handler):
+    file = "certificates.csv"
+    table = Certificate.__table__
+    columns = (
+        "id",
+        "number",
+        "issuer_id",
+        "kind",
+        "subject_standard_id",
+        "subject_instrument_id",
+        "calibrated_on",
+        "valid_until",
+        "conclusion",
+        "revoked",
+        "change_id",
+    )
+    object_type = "certificate"
+    stored_rows = rows.certificate_rows
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.refs: dict[int, list[tuple[int, int, int]]] = {}
+
+    def check(self, row: Row) -> Record | None:
+        st = self.state
+        number = row.required("number")
+        issuer = row.required("issuer")
+        issuer_id = st.orgs.get(issuer)
+        if issuer and issuer_id is None:
+            row.fail("issuer", issuer, "unknown organization code")
+        kind = row.choice("kind", CERTIFICATE_KINDS)
+        subject = row.required("subject")
+        s_std = st.standards.get(subject)
+        s_inst = None if s_std else st.instruments.get(subject)
+        if subject and s_std is None and s_inst is None:
+            row.fail("subject", subject, "unknown asset: not in standards.csv or instruments.csv")
+        calibrated = row.iso_date("calibrated_on", required=True)
+        conclusion = row.choice("conclusion", CONCLUSIONS)
+        until = row.iso_date("valid_until", required=False)
+        if until is None and conclusion != "fail" and not row.get("valid_until"):
+            row.fail("valid_until", "", "required unless the conclusion is fail")
+        if until and calibrated and until < calibrated:
+            row.fail("valid_until", until, f"before calibrated_on {calibrated}")
+        status = row.choice("status", CERTIFICATE_STATUSES)
+        subject_level = s_std[1] if s_std else None
+        subject_rank = LEVEL_RANK[subject_level] if subject_level else INSTRUMENT_RANK
+        refs_text = row.get("references")
+        ref_ids: list[int] = []
+        ref_codes: list[str] = []
+        if refs_text:
+            for code in (c.strip() for c in refs_text.split(REFERENCE_SEPARATOR)):
+                ref = st.standards.get(code)
+                if ref is None:
+                    why = (
+                        "an instrument cannot be a reference standard"
+                        if code in st.instruments
+                        else "unknown standard code"
+                    )
+                    row.fail("references", code, why if code else "empty code in the list")
+                    continue
+                if code in ref_codes:
+                    row.fail("references", code, "named twice")
+                    continue
+                if LEVEL_RANK[ref[1]] <= subject_rank:
+                    row.fail(
+                        "references",
+                        code,
+                        f"reference {code} ({ref[1]}) does not stand above subject "
+                        f"{subject} ({subject_level or 'instrument'})",
+                    )
+                    continue
+                ref_ids.append(ref[0])
+                ref_codes.append(code)
+        elif subject_level != "primary" and subject:
+            row.fail("references", "", "no reference standard named")
+        if not number or issuer_id is None:
+            return None
+        key = (issuer_id, number)
+        if self.duplicate(row, "number", key, number):
+            return None
+        cid = st.certificates.get(key)
+        if cid is None:
+            cid = st.allocate(self.table)
+            if s_std or s_inst:
+                st.remember_certificate(
+                    cid, issuer_id, number, ("s", s_std[0]) if s_std else ("i", s_inst[0])
+                )  # type: ignore[index]
+        if row.bad:
+            return None
+        self.refs[cid] = [(cid, sid, i) for i, sid in enumerate(ref_ids)]
+        norm = (
+            number,
+            issuer,
+            kind,
+            subject,
+            calibrated or "",
+            until or "",
+            conclusion,
+            REFERENCE_SEPARATOR.join(ref_codes),
+            status,
+        )
+        return Record(
+            cid,
+            st.is_new(self.table, cid),
+            norm,
+            (
+                cid,
+                number,
+                issuer_id,
+                kind,
+                s_std[0] if s_std else None,
+                s_inst[0] if s_inst else None,
+                calibrated,
+                until,
+                conclusion,
+                status == "revoked",
+                st.load_change_id,
+            ),
+        )
+
+    def flush(self, records: list[Record]) -> None:
+        super().flush(records)
+        refs = [r for rec in records if rec.new for r in self.refs.get(rec.id, ())]
+        bulk.insert_rows(self.state.conn, CertificateReference.__table__, _REF_COLUMNS, refs)
+        self.refs.clear()
+
+    def update(self, rec: Record, current: tuple[str, ...]) -> None:
+        super().update(rec, current)
+        conn = self.state.conn
+        conn.execute(
+            delete(CertificateReference).where(CertificateReference.certificate_id == rec.id)
+        )
+        bulk.insert_rows(
+            conn, CertificateReference.__table__, _REF_COLUMNS, self.refs.get(rec.id, ())
+        )
+
+    def log_key(self, bundle_row: tuple[str, ...]) -> str:
+        return f"{bundle_row[1]}{QUALIFIER}{bundle_row[0]}"
+
+
+class Results(Handler):
+    """Result points. Those of a new certificate are inserted; those naming a stored
+    certificate replace its points when they differ, as one set."""
+
+    file = "results.csv"
+    table = Result.__table__
+    columns = (
+        "id",
+        "certificate_id",
+        "quantity",
+        "nominal_given",
+        "measured_given",
+        "u_given",
+        "k_given",
+        "nominal",
+        "measured",
+        "u",
+        "k",
+    )
+    object_type = "results"
+    stored_rows = rows.result_rows
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.stored_groups: dict[int, list[Record]] = {}
+        self.instrument_kinds: dict[int, str] | None = None
+
+    def _certificate(self, row: Row) -> int | None:
+        st = self.state
+        label = row.required("certificate")
+        if not label:
+            return None
+        cid = st.numbers.get(label)
+        if cid == -1:
+            row.fail(
+                "certificate",
+                label,
+                f"ambiguous: several issuers use this number; write ISSUER{QUALIFIER}NUMBER",
+            )
+            return None
+        if cid is None and QUALIFIER in label:
+            issuer, _, number = label.partition(QUALIFIER)
+            org = st.orgs.get(issuer)
+            cid = st.certificates.get((org, number)) if org is not None else None
+        if cid is None:
+            row.fail("certificate", label, "unknown certificate number")
+        return cid
+
+    def _kinds(self, cid: int) -> list[str]:
+        """The kinds a result of this certificate may be in: its subject's kinds."""
+        what, sid = self.state.subjects[cid]
+        if what == "i":
+            if self.instrument_kinds is None:
+                self.instrument_kinds = dict(self.state.instruments.values())
+            kind = self.instrument_kinds.get(sid)
+            return [kind] if kind else []
+        return list(dict.fromkeys(self.state.standard_kinds.get(sid, [])))
+
+    def check(self, row: Row) -> Record | None:
+        st = self.state
+        cid = self._certificate(row)
+        k = row.positive("k", default=None) if row.get("k") else None
+        if cid is None:
+            return None
+        candidates = self._kinds(cid)
+        nominal_t, measured_t, u_t = row.get("nominal"), row.get("measured"), row.get("u")
+        chosen = None
+        first_error = "the subject has no capability or kind to measure"
+        for code in candidates:
+            try:
+                canonical(nominal_t, kinds()[code])
+                chosen = kinds()[code]
+                break
+            except InvalidInput as exc:
+                first_error = first_error if chosen else str(exc)
+        if chosen is None:
+            row.fail("nominal", nominal_t, first_error if nominal_t else "required, but empty")
+            return None
+        nominal = row.absolute("nominal", chosen, required=True)
+        measured = row.absolute("measured", chosen, required=True)
+        u = row.difference("u", chosen)
+        if row.bad:
+            return None
+        norm = (row.get("certificate"), nominal_t, measured_t, u_t, row.get("k"))
+        rec = Record(
+            0,
+            True,
+            norm,
+            (
+                cid,
+                chosen.code,
+                nominal_t,
+                measured_t,
+                u_t or None,
+                row.get("k") or None,
+                nominal,
+                measured,
+                u,
+                k,
+            ),
+        )
+        if not st.is_new(Certificate.__table__, cid):
+            self.stored_groups.setdefault(cid, []).append(rec)
+            return None
+        return rec
+
+    def flush(self, records: list[Record]) -> None:
+        st = self.state
+        out = [(st.allocate(self.table), *r.values) for r in records]
+        bulk.insert_rows(st.conn, self.table, self.columns, out)
+        st.count(self.file, "created", len(out))
+
+    def finish(self) -> None:
+        st = self.state
+        if not st.writing or not self.stored_groups:
+            return
+        stored: dict[int, list[tuple[str, ...]]] = {}
+        for cid, r in rows.result_rows(st.conn, self.stored_groups.keys()):
+            stored.setdefault(cid, []).append(r[1:])
+        changed: list[Record] = []
+        for cid, recs in self.stored_groups.items():
+            if stored.get(cid) == [r.bundle_row[1:] for r in recs]:
+                st.count(self.file, "unchanged", len(recs))
+                continue
+            st.conn.execute(delete(Result).where(Result.certificate_id == cid))
+            st.log(
+                "update" if cid in stored else "create",
+                self.object_type,
+                recs[0].bundle_row[0],
+                {"points": stored.get(cid, [])},
+                {"points": [r.bundle_row[1:] for r in recs]},
+            )
+            changed.extend(recs)
+        self.flush(changed)

@@ -1,0 +1,12 @@
+"""The ``metro`` command line: the one composition root (DESIGN.md "Command line").
+
+Exit status 0 on success, 1 on bad input (errors on stderr), 2 on usage errors. ``--json``
+prints machine-readable output on stdout. ``serve`` and ``scheduler`` import the web app and
+the scheduler inside the command, so the domain never imports them.
+"""
+
+from __future__ import annotations
+
+from metro.cli.app import app, main
+
+__all__ = ["app", "main"]
