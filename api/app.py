@@ -20,8 +20,11 @@ SessionDep = Annotated[Session, Depends(session)]
 
 
 def create_app(engine: Engine | None = None) -> FastAPI:
-    app = FastAPI(title="metro", version=__version__,
-                  description="Metrology standards and calibration traceability")
+    app = FastAPI(
+        title="metro",
+        version=__version__,
+        description="Metrology standards and calibration traceability",
+    )
     app.state.sessions = session_factory(engine or make_engine())
     errors.install(app)
 

@@ -45,7 +45,8 @@ class UnknownQuantityKind(NotFound):
 @cache
 def disciplines() -> dict[str, Discipline]:
     with (_DATA / "disciplines.csv").open(encoding="utf-8", newline="") as f:
-        return {r["code"]: Discipline(r["code"], r["name_zh"], r["name_en"]) for r in csv.DictReader(f)}
+        rows = csv.DictReader(f)
+        return {r["code"]: Discipline(r["code"], r["name_zh"], r["name_en"]) for r in rows}
 
 
 @cache

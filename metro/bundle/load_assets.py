@@ -12,6 +12,7 @@ from metro.bundle.cells import Row
 from metro.bundle.contract import ORGANIZATION_KINDS, STANDARD_STATUSES
 from metro.bundle.handler import Handler, Record
 from metro.db import bulk
+from metro.db.base import table_of
 from metro.db.models import Capability, Demand, Instrument, Organization, Standard
 from metro.levels import LEVELS, PUBLIC_LEVELS
 from metro.quantity_kinds import QuantityKind, kinds
@@ -48,7 +49,7 @@ def _linear(
 
 class Organizations(Handler):
     file = "organizations.csv"
-    table = Organization.__table__
+    table = table_of(Organization)
     columns = ("id", "code", "name", "kind", "region")
     object_type = "organization"
     stored_rows = rows.organization_rows
@@ -76,7 +77,7 @@ class Organizations(Handler):
 
 class Standards(Handler):
     file = "standards.csv"
-    table = Standard.__table__
+    table = table_of(Standard)
     columns = (
         "id",
         "code",
@@ -127,7 +128,8 @@ class Standards(Handler):
             return None
         known = st.standards.get(code)
         id_ = known[0] if known else st.allocate(self.table)
-        st.standards[code] = (id_, level if level in LEVELS else "working")
+        # An unknown level is reported here once; "" keeps later rows from repeating it.
+        st.standards[code] = (id_, level if level in LEVELS else "")
         if row.bad:
             return None
         norm = (code, name, owner, level, exam_cert, start or "", until or "", status)
@@ -144,7 +146,7 @@ class Capabilities(Handler):
     capabilities replaces them when they differ, and leaves them alone when it names none."""
 
     file = "capabilities.csv"
-    table = Capability.__table__
+    table = table_of(Capability)
     columns = (
         "id",
         "standard_id",
@@ -225,11 +227,11 @@ class Capabilities(Handler):
         if not st.writing:
             return
         stored: dict[int, list[tuple[str, ...]]] = {}
-        old = [sid for sid in self.groups if not st.is_new(Standard.__table__, sid)]
+        old = [sid for sid in self.groups if not st.is_new(table_of(Standard), sid)]
         for sid, row in rows.capability_rows(st.conn, old):
             stored.setdefault(sid, []).append(row)
         out: list[tuple[Any, ...]] = []
-        entries = []
+        entries: list[tuple[str, str, str, dict[str, Any] | None, dict[str, Any] | None]] = []
         for sid, recs in self.groups.items():
             mine = [r.bundle_row for r in recs]
             before = stored.get(sid)
@@ -256,7 +258,7 @@ class Capabilities(Handler):
 
 class Instruments(Handler):
     file = "instruments.csv"
-    table = Instrument.__table__
+    table = table_of(Instrument)
     columns = (
         "id",
         "code",
@@ -341,7 +343,7 @@ class Instruments(Handler):
 
 class Demands(Handler):
     file = "demands.csv"
-    table = Demand.__table__
+    table = table_of(Demand)
     columns = (
         "id",
         "code",
@@ -369,7 +371,7 @@ class Demands(Handler):
         if self.stored is None:
             from sqlalchemy import select
 
-            self.stored = dict(st.conn.execute(select(Demand.code, Demand.id)).tuples().all())
+            self.stored = dict(st.conn.execute(select(Demand.code, Demand.id)).all())
         code = row.required("code")
         kind = _kind(row)
         lo, hi = _range(row, kind)

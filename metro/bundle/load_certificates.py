@@ -17,6 +17,7 @@ from metro.bundle.contract import (
 )
 from metro.bundle.handler import Handler, Record
 from metro.db import bulk
+from metro.db.base import table_of
 from metro.db.models import Certificate, CertificateReference, Result
 from metro.errors import InvalidInput
 from metro.levels import INSTRUMENT_RANK, LEVEL_RANK
@@ -28,7 +29,7 @@ _REF_COLUMNS = ("certificate_id", "standard_id", "position")
 
 class Certificates(Handler):
     file = "certificates.csv"
-    table = Certificate.__table__
+    table = table_of(Certificate)
     columns = (
         "id",
         "number",
@@ -71,7 +72,7 @@ class Certificates(Handler):
             row.fail("valid_until", until, f"before calibrated_on {calibrated}")
         status = row.choice("status", CERTIFICATE_STATUSES)
         subject_level = s_std[1] if s_std else None
-        subject_rank = LEVEL_RANK[subject_level] if subject_level else INSTRUMENT_RANK
+        subject_rank = LEVEL_RANK.get(s_std[1], -1) if s_std else INSTRUMENT_RANK
         refs_text = row.get("references")
         ref_ids: list[int] = []
         ref_codes: list[str] = []
@@ -89,7 +90,7 @@ class Certificates(Handler):
                 if code in ref_codes:
                     row.fail("references", code, "named twice")
                     continue
-                if LEVEL_RANK[ref[1]] <= subject_rank:
+                if ref[1] and subject_rank >= 0 and LEVEL_RANK[ref[1]] <= subject_rank:
                     row.fail(
                         "references",
                         code,
@@ -109,10 +110,10 @@ class Certificates(Handler):
         cid = st.certificates.get(key)
         if cid is None:
             cid = st.allocate(self.table)
-            if s_std or s_inst:
-                st.remember_certificate(
-                    cid, issuer_id, number, ("s", s_std[0]) if s_std else ("i", s_inst[0])
-                )  # type: ignore[index]
+            if s_std is not None:
+                st.remember_certificate(cid, issuer_id, number, ("s", s_std[0]))
+            elif s_inst is not None:
+                st.remember_certificate(cid, issuer_id, number, ("i", s_inst[0]))
         if row.bad:
             return None
         self.refs[cid] = [(cid, sid, i) for i, sid in enumerate(ref_ids)]
@@ -149,7 +150,7 @@ class Certificates(Handler):
     def flush(self, records: list[Record]) -> None:
         super().flush(records)
         refs = [r for rec in records if rec.new for r in self.refs.get(rec.id, ())]
-        bulk.insert_rows(self.state.conn, CertificateReference.__table__, _REF_COLUMNS, refs)
+        bulk.insert_rows(self.state.conn, table_of(CertificateReference), _REF_COLUMNS, refs)
         self.refs.clear()
 
     def update(self, rec: Record, current: tuple[str, ...]) -> None:
@@ -159,7 +160,7 @@ class Certificates(Handler):
             delete(CertificateReference).where(CertificateReference.certificate_id == rec.id)
         )
         bulk.insert_rows(
-            conn, CertificateReference.__table__, _REF_COLUMNS, self.refs.get(rec.id, ())
+            conn, table_of(CertificateReference), _REF_COLUMNS, self.refs.get(rec.id, ())
         )
 
     def log_key(self, bundle_row: tuple[str, ...]) -> str:
@@ -171,7 +172,7 @@ class Results(Handler):
     certificate replace its points when they differ, as one set."""
 
     file = "results.csv"
-    table = Result.__table__
+    table = table_of(Result)
     columns = (
         "id",
         "certificate_id",
@@ -267,7 +268,7 @@ class Results(Handler):
                 k,
             ),
         )
-        if not st.is_new(Certificate.__table__, cid):
+        if not st.is_new(table_of(Certificate), cid):
             self.stored_groups.setdefault(cid, []).append(rec)
             return None
         return rec

@@ -144,7 +144,7 @@ def _references(conn: Connection, ids: Collection[int] | None) -> Iterator[tuple
         .order_by(ref.certificate_id, ref.position)
     )
     for s in _batches(stmt, ref.certificate_id, ids):
-        yield from conn.execute(s).tuples()
+        yield from conn.execute(s)
 
 
 def certificate_rows(

@@ -68,7 +68,7 @@ class LoadState:
 
     def read_keys(self) -> None:
         c = self.conn
-        self.orgs = dict(c.execute(select(Organization.code, Organization.id)).tuples().all())
+        self.orgs = dict(c.execute(select(Organization.code, Organization.id)).all())
         self.standards = {
             code: (id_, level)
             for code, id_, level in c.execute(select(Standard.code, Standard.id, Standard.level))
@@ -91,7 +91,7 @@ class LoadState:
             Certificate.subject_instrument_id,
         )
         for cid, issuer, number, ss, si in c.execute(select(*cols)):
-            self.remember_certificate(cid, issuer, number, ("s", ss) if ss else ("i", si))
+            self.remember_certificate(cid, issuer, number, ("s", ss) if ss else ("i", si or 0))
 
     def remember_certificate(
         self, cid: int, issuer_id: int, number: str, subject: tuple[str, int]

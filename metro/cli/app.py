@@ -5,11 +5,13 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import TaskID
 from rich.table import Table
 
 from metro.cli.common import (
@@ -79,7 +81,10 @@ def load(
     as_json = wants_json(json)
     with domain_errors(as_json):
         _require_schema(eng)
-        with _progress(enabled=not as_json and sys.stderr.isatty()) as progress, eng.begin() as conn:
+        with (
+            _progress(enabled=not as_json and sys.stderr.isatty()) as progress,
+            eng.begin() as conn,
+        ):
             report = load_bundle(
                 conn, directory, actor=_actor(), now=datetime.now(UTC), progress=progress
             )
@@ -89,8 +94,11 @@ def load(
     table = Table("file", "rows", "created", "updated", "unchanged", title=f"loaded {directory}")
     for name, c in report.counts.items():
         table.add_row(
-            name, str(c.get("rows", 0)), str(c.get("created", 0)),
-            str(c.get("updated", 0)), str(c.get("unchanged", 0)),
+            name,
+            str(c.get("rows", 0)),
+            str(c.get("created", 0)),
+            str(c.get("updated", 0)),
+            str(c.get("unchanged", 0)),
         )
     stdout.print(table)
 
@@ -100,23 +108,27 @@ class _progress:
 
     def __init__(self, *, enabled: bool) -> None:
         self.enabled = enabled
-        self.tasks: dict[str, object] = {}
+        self.tasks: dict[str, TaskID] = {}
 
-    def __enter__(self):  # type: ignore[no-untyped-def]
+    def __enter__(self) -> Callable[[str, int], None] | None:
         if not self.enabled:
             return None
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         self.bar = Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} rows"),
-            TimeElapsedColumn(), console=stderr, transient=True,
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TextColumn("{task.completed:,} rows"),
+            TimeElapsedColumn(),
+            console=stderr,
+            transient=True,
         )
         self.bar.__enter__()
 
         def update(name: str, done: int) -> None:
             if name not in self.tasks:
                 self.tasks[name] = self.bar.add_task(name, total=None)
-            self.bar.update(self.tasks[name], completed=done)  # type: ignore[arg-type]
+            self.bar.update(self.tasks[name], completed=done)
 
         return update
 
@@ -176,10 +188,18 @@ def kinds(json: JsonOption = False) -> None:
 
     ks = list(catalogue().values())
     if wants_json(json):
-        print_json([
-            {"code": k.code, "name_zh": k.name_zh, "name_en": k.name_en,
-             "discipline": k.discipline, "unit": k.canonical_unit} for k in ks
-        ])
+        print_json(
+            [
+                {
+                    "code": k.code,
+                    "name_zh": k.name_zh,
+                    "name_en": k.name_en,
+                    "discipline": k.discipline,
+                    "unit": k.canonical_unit,
+                }
+                for k in ks
+            ]
+        )
         return
     table = Table("code", "名称", "name", "discipline", "unit")
     ds = disciplines()

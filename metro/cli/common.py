@@ -62,7 +62,9 @@ def parse_date(value: str, option: str) -> date:
             raise ValueError("expected YYYY-MM-DD")
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise typer.BadParameter(f"{value!r} is not a date YYYY-MM-DD ({exc})", param_hint=option) from None
+        raise typer.BadParameter(
+            f"{value!r} is not a date YYYY-MM-DD ({exc})", param_hint=option
+        ) from None
 
 
 @contextmanager
@@ -74,12 +76,23 @@ def domain_errors(as_json: bool = False) -> Iterator[None]:
         if as_json:
             sys.stderr.write(
                 json.dumps(
-                    {"title": exc.title, "status": exc.status, "detail": exc.message,
-                     **({"errors": [i.as_dict() for i in exc.issues]} if hasattr(exc, "issues") else {})},
+                    {
+                        "title": exc.title,
+                        "status": exc.status,
+                        "detail": exc.message,
+                        **(
+                            {"errors": [i.as_dict() for i in exc.issues]}
+                            if hasattr(exc, "issues")
+                            else {}
+                        ),
+                    },
                     ensure_ascii=False,
                     indent=2,
-                ) + "\n"
+                )
+                + "\n"
             )
         else:
-            stderr.print(f"[bold red]error:[/] {escape(exc.message)}", highlight=False, soft_wrap=True)
+            stderr.print(
+                f"[bold red]error:[/] {escape(exc.message)}", highlight=False, soft_wrap=True
+            )
         raise typer.Exit(1) from None

@@ -55,6 +55,6 @@ def sync_sequence(conn: Connection, table: Table) -> None:
     conn.execute(
         text(
             f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-            f"COALESCE((SELECT MAX(id) FROM \"{table.name}\"), 0) + 1, false)"
+            f'COALESCE((SELECT MAX(id) FROM "{table.name}"), 0) + 1, false)'
         )
     )

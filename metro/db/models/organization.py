@@ -13,9 +13,7 @@ ORGANIZATION_KINDS = ("bureau", "nmi", "institute", "lab", "enterprise")
 class Organization(Base):
     __tablename__ = "organizations"
     __table_args__ = (
-        CheckConstraint(
-            "kind IN ('bureau', 'nmi', 'institute', 'lab', 'enterprise')", name="kind"
-        ),
+        CheckConstraint("kind IN ('bureau', 'nmi', 'institute', 'lab', 'enterprise')", name="kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
