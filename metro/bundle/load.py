@@ -16,6 +16,7 @@ what is stored when they differ. A bundle need not hold every file; a missing fi
 from __future__ import annotations
 
 import csv
+import gc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -110,6 +111,25 @@ def load_bundle(
     progress: Progress | None = None,
 ) -> LoadReport:
     """Check and write the bundle in ``directory`` inside the caller's transaction."""
+    # A load allocates millions of small tuples that never form cycles; the cyclic collector
+    # would rescan them again and again (measured: ~20 % of a 10⁶-row load).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(conn, directory, actor=actor, now=now, progress=progress)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load(
+    conn: Connection,
+    directory: Path,
+    *,
+    actor: str,
+    now: datetime,
+    progress: Progress | None,
+) -> LoadReport:
     if not directory.is_dir():
         raise InvalidInput(f"bundle directory {str(directory)!r} does not exist or is not a folder")
     present = [n for n in FILES if (directory / n).is_file()]

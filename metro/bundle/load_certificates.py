@@ -12,6 +12,7 @@ from metro.bundle.contract import (
     CERTIFICATE_KINDS,
     CERTIFICATE_STATUSES,
     CONCLUSIONS,
+    FILES,
     QUALIFIER,
     REFERENCE_SEPARATOR,
 )
@@ -25,6 +26,9 @@ from metro.quantity_kinds import kinds
 from metro.units import canonical
 
 _REF_COLUMNS = ("certificate_id", "standard_id", "position")
+_KINDS = frozenset(CERTIFICATE_KINDS)
+_CONCLUSIONS = frozenset(CONCLUSIONS)
+_STATUSES = frozenset(CERTIFICATE_STATUSES)
 
 
 class Certificates(Handler):
@@ -48,108 +52,149 @@ class Certificates(Handler):
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        self.refs: dict[int, list[tuple[int, int, int]]] = {}
+        self.refs: dict[int, list[tuple[int, int, int]]] = {}  # of stored certificates
+        self.new_refs: list[tuple[int, int, int]] = []
+        self.indexes: tuple[int, ...] | None = None
+        self.dates: set[str] = set()
+        self.references: dict[tuple[str, str | None], tuple[tuple[int, ...], str]] = {}
 
+    # The hot path of a province load (millions of rows): cells are read in one go, dates and
+    # reference lists that repeat are checked once, and the normalized row is built only for
+    # certificates that are already stored (to compare them).
     def check(self, row: Row) -> Record | None:
         st = self.state
-        number = row.required("number")
-        issuer = row.required("issuer")
+        idx = self.indexes
+        if idx is None:
+            idx = self.indexes = tuple(row.columns[c] for c in FILES[self.file])
+        cells = row.cells
+        number, issuer, kind, subject, calibrated, until, conclusion, refs_text, status = (
+            cells[i].strip() for i in idx
+        )
+        if not number:
+            row.fail("number", number, "required, but empty")
         issuer_id = st.orgs.get(issuer)
-        if issuer and issuer_id is None:
-            row.fail("issuer", issuer, "unknown organization code")
-        kind = row.choice("kind", CERTIFICATE_KINDS)
-        subject = row.required("subject")
+        if issuer_id is None:
+            row.fail(
+                "issuer", issuer, "unknown organization code" if issuer else "required, but empty"
+            )
+        if kind not in _KINDS:
+            row.fail("kind", kind, f"must be one of {', '.join(CERTIFICATE_KINDS)}")
         s_std = st.standards.get(subject)
         s_inst = None if s_std else st.instruments.get(subject)
-        if subject and s_std is None and s_inst is None:
-            row.fail("subject", subject, "unknown asset: not in standards.csv or instruments.csv")
-        calibrated = row.iso_date("calibrated_on", required=True)
-        conclusion = row.choice("conclusion", CONCLUSIONS)
-        until = row.iso_date("valid_until", required=False)
-        if until is None and conclusion != "fail" and not row.get("valid_until"):
-            row.fail("valid_until", "", "required unless the conclusion is fail")
-        if until and calibrated and until < calibrated:
+        if s_std is None and s_inst is None:
+            row.fail(
+                "subject",
+                subject,
+                "unknown asset: not in standards.csv or instruments.csv"
+                if subject
+                else "required, but empty",
+            )
+        dates = self.dates
+        if calibrated not in dates and row.iso_date("calibrated_on", required=True):
+            dates.add(calibrated)
+        if conclusion not in _CONCLUSIONS:
+            row.fail("conclusion", conclusion, f"must be one of {', '.join(CONCLUSIONS)}")
+        if not until:
+            if conclusion != "fail":
+                row.fail("valid_until", "", "required unless the conclusion is fail")
+        elif until not in dates and row.iso_date("valid_until", required=False):
+            dates.add(until)
+        if until and calibrated and until < calibrated and not row.bad:
             row.fail("valid_until", until, f"before calibrated_on {calibrated}")
-        status = row.choice("status", CERTIFICATE_STATUSES)
+        if status not in _STATUSES:
+            row.fail("status", status, f"must be one of {', '.join(CERTIFICATE_STATUSES)}")
         subject_level = s_std[1] if s_std else None
-        subject_rank = LEVEL_RANK.get(s_std[1], -1) if s_std else INSTRUMENT_RANK
-        refs_text = row.get("references")
-        ref_ids: list[int] = []
-        ref_codes: list[str] = []
-        if refs_text:
-            for code in (c.strip() for c in refs_text.split(REFERENCE_SEPARATOR)):
-                ref = st.standards.get(code)
-                if ref is None:
-                    why = (
-                        "an instrument cannot be a reference standard"
-                        if code in st.instruments
-                        else "unknown standard code"
-                    )
-                    row.fail("references", code, why if code else "empty code in the list")
-                    continue
-                if code in ref_codes:
-                    row.fail("references", code, "named twice")
-                    continue
-                if ref[1] and subject_rank >= 0 and LEVEL_RANK[ref[1]] <= subject_rank:
-                    row.fail(
-                        "references",
-                        code,
-                        f"reference {code} ({ref[1]}) does not stand above subject "
-                        f"{subject} ({subject_level or 'instrument'})",
-                    )
-                    continue
-                ref_ids.append(ref[0])
-                ref_codes.append(code)
-        elif subject_level != "primary" and subject:
-            row.fail("references", "", "no reference standard named")
+        refs = self.references.get((refs_text, subject_level))
+        if refs is None:
+            refs = self._references(row, refs_text, subject, subject_level, s_std is not None)
         if not number or issuer_id is None:
             return None
         key = (issuer_id, number)
         if self.duplicate(row, "number", key, number):
             return None
         cid = st.certificates.get(key)
+        new = cid is None
         if cid is None:
             cid = st.allocate(self.table)
             if s_std is not None:
                 st.remember_certificate(cid, issuer_id, number, ("s", s_std[0]))
             elif s_inst is not None:
                 st.remember_certificate(cid, issuer_id, number, ("i", s_inst[0]))
+        else:
+            new = st.is_new(self.table, cid)
         if row.bad:
             return None
-        self.refs[cid] = [(cid, sid, i) for i, sid in enumerate(ref_ids)]
+        ref_ids, ref_norm = refs
+        if new:
+            self.new_refs.extend((cid, sid, i) for i, sid in enumerate(ref_ids))
+        else:
+            self.refs[cid] = [(cid, sid, i) for i, sid in enumerate(ref_ids)]
         norm = (
-            number,
-            issuer,
-            kind,
-            subject,
-            calibrated or "",
-            until or "",
-            conclusion,
-            REFERENCE_SEPARATOR.join(ref_codes),
-            status,
+            ()
+            if new
+            else (number, issuer, kind, subject, calibrated, until, conclusion, ref_norm, status)
         )
-        return Record(
+        values = (
             cid,
-            st.is_new(self.table, cid),
-            norm,
-            (
-                cid,
-                number,
-                issuer_id,
-                kind,
-                s_std[0] if s_std else None,
-                s_inst[0] if s_inst else None,
-                calibrated,
-                until,
-                conclusion,
-                status == "revoked",
-                st.load_change_id,
-            ),
+            number,
+            issuer_id,
+            kind,
+            s_std[0] if s_std else None,
+            s_inst[0] if s_inst else None,
+            calibrated,
+            until or None,
+            conclusion,
+            status == "revoked",
+            st.load_change_id,
         )
+        return Record(cid, new, norm, values)
+
+    def _references(
+        self, row: Row, refs_text: str, subject: str, subject_level: str | None, is_std: bool
+    ) -> tuple[tuple[int, ...], str]:
+        """Check a reference list; a clean one is remembered for the next rows that repeat it."""
+        st = self.state
+        subject_rank = LEVEL_RANK.get(subject_level or "", -1) if is_std else INSTRUMENT_RANK
+        ref_ids: list[int] = []
+        ref_codes: list[str] = []
+        clean = True
+        if refs_text:
+            for code in (c.strip() for c in refs_text.split(REFERENCE_SEPARATOR)):
+                ref = st.standards.get(code)
+                why = None
+                if ref is None:
+                    why = (
+                        "an instrument cannot be a reference standard"
+                        if code in st.instruments
+                        else "unknown standard code"
+                        if code
+                        else "empty code in the list"
+                    )
+                elif code in ref_codes:
+                    why = "named twice"
+                elif ref[1] and subject_rank >= 0 and LEVEL_RANK[ref[1]] <= subject_rank:
+                    why = (
+                        f"reference {code} ({ref[1]}) does not stand above subject "
+                        f"{subject} ({subject_level or 'instrument'})"
+                    )
+                if why:
+                    row.fail("references", code, why)
+                    clean = False
+                    continue
+                assert ref is not None
+                ref_ids.append(ref[0])
+                ref_codes.append(code)
+        elif subject_level != "primary" and subject:
+            row.fail("references", "", "no reference standard named")
+            clean = False
+        out = (tuple(ref_ids), REFERENCE_SEPARATOR.join(ref_codes))
+        if clean and subject:
+            self.references[(refs_text, subject_level)] = out
+        return out
 
     def flush(self, records: list[Record]) -> None:
         super().flush(records)
-        refs = [r for rec in records if rec.new for r in self.refs.get(rec.id, ())]
+        refs, self.new_refs = self.new_refs, []
         bulk.insert_rows(self.state.conn, table_of(CertificateReference), _REF_COLUMNS, refs)
         self.refs.clear()
 
