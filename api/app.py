@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from html import escape
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from fastapi import Depends, FastAPI
 from fastapi.responses import HTMLResponse
@@ -19,10 +21,29 @@ from metro.overview import overview
 SessionDep = Annotated[Session, Depends(session)]
 
 
-def create_app(engine: Engine | None = None) -> FastAPI:
+class Background(Protocol):
+    """Something that runs beside the app (the scheduler): started and stopped with it."""
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+def create_app(engine: Engine | None = None, *, background: Sequence[Background] = ()) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        for b in background:
+            b.start()
+        try:
+            yield
+        finally:
+            for b in reversed(background):
+                b.stop()
+
     app = FastAPI(
         title="metro",
         version=__version__,
+        lifespan=lifespan,
         description="Metrology standards and calibration traceability",
     )
     app.state.sessions = session_factory(engine or make_engine())

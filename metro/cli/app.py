@@ -213,9 +213,12 @@ def kinds(json: JsonOption = False) -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    with_scheduler: Annotated[
+        bool, typer.Option("--scheduler/--no-scheduler", help="Run the scheduler inside.")
+    ] = True,
     db: DbOption = None,
 ) -> None:
-    """Run the web app and API (default http://127.0.0.1:8000)."""
+    """Run the web app and API (default http://127.0.0.1:8000), with the scheduler inside."""
     import uvicorn
 
     from api.app import create_app
@@ -223,7 +226,12 @@ def serve(
     eng = engine(db)
     with domain_errors():
         _require_schema(eng)
-    uvicorn.run(create_app(eng), host=host, port=port)
+    hooks = []
+    if with_scheduler:
+        from schedules.scheduler import MetroScheduler
+
+        hooks.append(MetroScheduler(eng))
+    uvicorn.run(create_app(eng, background=hooks), host=host, port=port)
 
 
 def main() -> None:

@@ -1,0 +1,85 @@
+"""``exam_expiry``: public standards whose examination certificate (考核证书) is running out.
+
+Renewal must be applied for six months ahead, so a certificate ending within ``months``
+(default 6) months of ``at`` is flagged ``exam_expiring``; one that ended before ``at`` is
+``exam_expired``. Sealed and revoked standards are left alone. Keyed by the end date: a renewed
+certificate (a new end date) is announced again when its time comes.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, datetime
+
+from sqlalchemy import Connection, select
+
+from metro.db.models import Organization, Standard
+from metro.levels import PUBLIC_LEVELS
+from metro.notifications.outbox import Notice, add_many
+from metro.watch.flags import WatchReport
+
+
+def add_months(d: date, months: int) -> date:
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def exam_expiry(conn: Connection, *, at: date, now: datetime, months: int = 6) -> WatchReport:
+    horizon = add_months(at, months)
+    s, o = Standard, Organization
+    rows = conn.execute(
+        select(s.code, s.name, s.exam_cert, s.exam_valid_until, o.code.label("owner"))
+        .join(o, o.id == s.owner_id)
+        .where(
+            s.level.in_(PUBLIC_LEVELS),
+            s.status == "active",
+            s.exam_valid_until.is_not(None),
+            s.exam_valid_until <= horizon,
+        )
+        .order_by(s.exam_valid_until, s.code)
+    ).all()
+    report = WatchReport("exam_expiry", at.isoformat(), details={"horizon": horizon.isoformat()})
+    notices = []
+    for r in rows:
+        expired = r.exam_valid_until < at
+        event = "exam_expired" if expired else "exam_expiring"
+        until = r.exam_valid_until.isoformat()
+        days = (r.exam_valid_until - at).days
+        report.flagged.append(
+            {
+                "asset": r.code,
+                "name": r.name,
+                "owner": r.owner,
+                "exam_cert": r.exam_cert,
+                "exam_valid_until": until,
+                "event": event,
+                "days_left": days,
+            }
+        )
+        if expired:
+            zh = f"社会公用计量标准 {r.code}（{r.name}）的考核证书 {r.exam_cert} 已于 {until} 到期"
+            en = f"public standard {r.code}: examination certificate {r.exam_cert} expired {until}"
+        else:
+            zh = (
+                f"社会公用计量标准 {r.code}（{r.name}）的考核证书 {r.exam_cert} 将于 {until} 到期"
+                f"（剩 {days} 天），请提前六个月申请复查"
+            )
+            en = (
+                f"public standard {r.code}: examination certificate {r.exam_cert} expires "
+                f"{until} ({days} days); apply for renewal six months ahead"
+            )
+        notices.append(
+            Notice(
+                r.owner,
+                r.code,
+                event,
+                until,
+                at,
+                zh,
+                en,
+                {"exam_cert": r.exam_cert, "exam_valid_until": until},
+            )
+        )
+    report.notifications = add_many(conn, notices, now=now)
+    return report
