@@ -162,7 +162,7 @@ def export(
 def synth(
     out: Annotated[Path, typer.Option("--out", help="Folder to write the bundle into.")],
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same files).")] = 2018,
-    instruments: Annotated[int, typer.Option(min=1, help="Number of instruments.")] = 2000,
+    instruments: Annotated[int, typer.Option(min=50, help="Number of instruments (≥ 50).")] = 2000,
     settings: Annotated[
         Path | None, typer.Option(help="Generator settings (TOML); default seed_data/hunan.toml.")
     ] = None,

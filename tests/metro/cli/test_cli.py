@@ -71,7 +71,7 @@ def test_load_before_init_says_what_to_do(tmp_path):
 def test_usage_errors_exit_2():
     assert run("load").exit_code == 2
     assert run("no-such-command").exit_code == 2
-    assert run("synth", "--out", "x", "--instruments", "0").exit_code == 2
+    assert run("synth", "--out", "x", "--instruments", "10").exit_code == 2
 
 
 def test_kinds_lists_the_catalogue_as_json():

@@ -1,0 +1,94 @@
+"""The bundle's CSV files: names, header rows and the writers that stream rows into them.
+
+Files are UTF-8 without BOM, ``\\n`` line ends, a header row, ISO dates and empty cells for
+"none", exactly as DESIGN.md's data contract. Rows are counted per file as they are written.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any, Final
+
+HEADERS: Final[dict[str, tuple[str, ...]]] = {
+    "organizations": ("code", "name", "kind", "region"),
+    "standards": (
+        "code",
+        "name",
+        "owner",
+        "level",
+        "exam_cert",
+        "exam_valid_from",
+        "exam_valid_until",
+        "status",
+    ),
+    "capabilities": ("standard", "quantity", "range_min", "range_max", "u_abs", "u_rel", "k"),
+    "instruments": (
+        "code",
+        "name",
+        "owner",
+        "quantity",
+        "range_min",
+        "range_max",
+        "mpe_abs",
+        "mpe_rel",
+        "mandatory",
+        "interval_months",
+    ),
+    "certificates": (
+        "number",
+        "issuer",
+        "kind",
+        "subject",
+        "calibrated_on",
+        "valid_until",
+        "conclusion",
+        "references",
+        "status",
+    ),
+    "results": ("certificate", "nominal", "measured", "u", "k"),
+    "demands": (
+        "code",
+        "quantity",
+        "range_min",
+        "range_max",
+        "mpe_abs",
+        "mpe_rel",
+        "region",
+        "count",
+    ),
+}
+
+
+class BundleWriter:
+    """Opens the seven files of a bundle in ``out_dir`` and exposes one csv writer per file."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = Path(out_dir)
+        self._files: dict[str, IO[str]] = {}
+        self.writers: dict[str, Any] = {}
+        self.counts: dict[str, int] = {name: 0 for name in HEADERS}
+
+    def __enter__(self) -> BundleWriter:
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        for name, header in HEADERS.items():
+            f = (self.out_dir / f"{name}.csv").open("w", encoding="utf-8", newline="")
+            self._files[name] = f
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(header)
+            self.writers[name] = w
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        for f in self._files.values():
+            f.close()
+
+    def row(self, name: str, values: tuple[Any, ...] | list[Any]) -> None:
+        self.writers[name].writerow(values)
+        self.counts[name] += 1
