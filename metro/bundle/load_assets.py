@@ -26,6 +26,17 @@ def _kind(row: Row, column: str = "quantity") -> QuantityKind | None:
     return kind
 
 
+def _asset_head(row: Row, orgs: dict[str, int]) -> tuple[str, str, str, int | None]:
+    """code, name, owner code and owner id of a standard or instrument row."""
+    code = row.required("code")
+    name = row.required("name")
+    owner = row.required("owner")
+    owner_id = orgs.get(owner)
+    if owner and owner_id is None:
+        row.fail("owner", owner, "unknown organization code")
+    return code, name, owner, owner_id
+
+
 def _range(row: Row, kind: QuantityKind | None) -> tuple[float | None, float | None]:
     lo = row.absolute("range_min", kind, required=True)
     hi = row.absolute("range_max", kind, required=True)
@@ -95,12 +106,7 @@ class Standards(Handler):
 
     def check(self, row: Row) -> Record | None:
         st = self.state
-        code = row.required("code")
-        name = row.required("name")
-        owner = row.required("owner")
-        owner_id = st.orgs.get(owner)
-        if owner and owner_id is None:
-            row.fail("owner", owner, "unknown organization code")
+        code, name, owner, owner_id = _asset_head(row, st.orgs)
         level = row.choice("level", LEVELS)
         exam_cert = row.get("exam_cert")
         start = row.iso_date("exam_valid_from", required=False)
@@ -282,12 +288,7 @@ class Instruments(Handler):
 
     def check(self, row: Row) -> Record | None:
         st = self.state
-        code = row.required("code")
-        name = row.required("name")
-        owner = row.required("owner")
-        owner_id = st.orgs.get(owner)
-        if owner and owner_id is None:
-            row.fail("owner", owner, "unknown organization code")
+        code, name, owner, owner_id = _asset_head(row, st.orgs)
         kind = _kind(row)
         lo, hi = _range(row, kind)
         mpe_abs, mpe_rel = _linear(row, kind, "mpe_abs", "mpe_rel", "a maximum permissible error")

@@ -11,53 +11,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Final
 
+from metro.bundle.contract import FILES
+
+# The contract's files and columns, keyed by file stem ("organizations", …).
 HEADERS: Final[dict[str, tuple[str, ...]]] = {
-    "organizations": ("code", "name", "kind", "region"),
-    "standards": (
-        "code",
-        "name",
-        "owner",
-        "level",
-        "exam_cert",
-        "exam_valid_from",
-        "exam_valid_until",
-        "status",
-    ),
-    "capabilities": ("standard", "quantity", "range_min", "range_max", "u_abs", "u_rel", "k"),
-    "instruments": (
-        "code",
-        "name",
-        "owner",
-        "quantity",
-        "range_min",
-        "range_max",
-        "mpe_abs",
-        "mpe_rel",
-        "mandatory",
-        "interval_months",
-    ),
-    "certificates": (
-        "number",
-        "issuer",
-        "kind",
-        "subject",
-        "calibrated_on",
-        "valid_until",
-        "conclusion",
-        "references",
-        "status",
-    ),
-    "results": ("certificate", "nominal", "measured", "u", "k"),
-    "demands": (
-        "code",
-        "quantity",
-        "range_min",
-        "range_max",
-        "mpe_abs",
-        "mpe_rel",
-        "region",
-        "count",
-    ),
+    name.removesuffix(".csv"): columns for name, columns in FILES.items()
 }
 
 
