@@ -7,6 +7,9 @@ the scheduler inside the command, so the domain never imports them.
 
 from __future__ import annotations
 
+from metro.cli import coverage as _coverage  # noqa: F401
+from metro.cli import jobs as _jobs  # noqa: F401
+from metro.cli import trace as _trace  # noqa: F401
 from metro.cli.app import app, main
 
 __all__ = ["app", "main"]

@@ -22,7 +22,8 @@ from metro.db.models import Notification, Organization
 class Channel(Protocol):
     """A way to send a notification (webhook, e-mail); ``send`` raises on failure."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def send(self, payload: dict[str, Any]) -> None: ...
 

@@ -30,7 +30,7 @@ class Hook:
         hook = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 ok = self.headers["X-Metro-Signature"] == signature(SECRET, body)
                 hook.received.append({"body": json.loads(body), "signed": ok})

@@ -2,8 +2,10 @@
 
 from metro.db.models.certificate import Certificate, CertificateReference, Result
 from metro.db.models.change_log import ChangeLog
+from metro.db.models.coverage_snapshot import CoverageSnapshot
 from metro.db.models.demand import Demand
 from metro.db.models.instrument import Instrument
+from metro.db.models.notification import JobRun, Lease, Notification
 from metro.db.models.organization import Organization
 from metro.db.models.standard import Capability, Standard
 
@@ -12,8 +14,12 @@ __all__ = [
     "Certificate",
     "CertificateReference",
     "ChangeLog",
+    "CoverageSnapshot",
     "Demand",
     "Instrument",
+    "JobRun",
+    "Lease",
+    "Notification",
     "Organization",
     "Result",
     "Standard",

@@ -1,0 +1,261 @@
+"""Traceability commands: ``status``, ``chain``, ``due``, ``impact`` (DESIGN.md "Command line").
+
+``--json`` prints exactly the contract's shapes; otherwise rich tables with coloured status
+words. ``--at`` defaults to today here, in the CLI only: the domain never reads the clock. Bad
+input (an unknown asset or owner code, a date that is not ``YYYY-MM-DD``) exits 1 with a message
+naming the value; usage errors (a missing argument, a negative number of days) exit 2.
+"""
+
+from __future__ import annotations
+
+import json as jsonlib
+import sys
+from collections.abc import Iterable
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+from rich.tree import Tree
+
+from metro.cli.app import _require_schema, app
+from metro.cli.common import (
+    DbOption,
+    JsonOption,
+    domain_errors,
+    engine,
+    parse_date,
+    print_json,
+    stdout,
+    wants_json,
+)
+from metro.errors import InvalidInput
+
+AtOption = Annotated[
+    str | None,
+    typer.Option("--at", help="Date YYYY-MM-DD (default: today).", show_default=False),
+]
+LeadOption = Annotated[
+    int, typer.Option("--lead", min=0, help="Days ahead that make a certificate due_soon.")
+]
+
+COLOURS = {
+    "never_calibrated": "bright_black",
+    "failed": "bold red",
+    "overdue": "red",
+    "untraceable": "magenta",
+    "suspect": "yellow",
+    "due_soon": "cyan",
+    "valid": "green",
+}
+TABLE_ROWS = 500
+
+
+def _day(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return parse_date(value, "--at")
+    except typer.BadParameter:
+        raise InvalidInput(f"--at {value!r} is not a date YYYY-MM-DD") from None
+
+
+def _word(status: str) -> str:
+    return f"[{COLOURS.get(status, 'white')}]{status}[/]"
+
+
+def _print_json_list(items: Iterable[dict[str, Any]]) -> None:
+    """A JSON array, one object at a time (as print_json would write it, without the copy)."""
+    out = sys.stdout
+    first = True
+    for item in items:
+        body = jsonlib.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        out.write(("[\n  " if first else ",\n  ") + body)
+        first = False
+    out.write("[]\n" if first else "\n]\n")
+
+
+@app.command()
+def status(
+    asset: Annotated[
+        str | None, typer.Argument(help="Standard or instrument code (default: every asset).")
+    ] = None,
+    at: AtOption = None,
+    lead: LeadOption = 30,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Status of one asset, or of all: never_calibrated, failed, overdue, untraceable, suspect,
+    due_soon or valid, with the reason."""
+    from metro.traceability import province_status, status_of
+
+    as_json = wants_json(json)
+    with domain_errors(as_json):
+        day = _day(at)
+        eng = engine(db)
+        _require_schema(eng)
+        with eng.connect() as conn:
+            if asset is not None:
+                records = [status_of(conn, asset, day, lead)]
+            else:
+                records = province_status(conn, day, lead).records(conn)
+    if as_json:
+        _print_json_list(r.as_json() for r in records)
+        return
+    counts: dict[str, int] = {}
+    for r in records:
+        counts[r.status.value] = counts.get(r.status.value, 0) + 1
+    shown = records
+    if len(records) > TABLE_ROWS:
+        shown = [r for r in records if r.status.value not in ("valid", "due_soon")][:TABLE_ROWS]
+    table = Table("asset", "kind", "status", "due", "reason", title=f"status at {day}")
+    for r in shown:
+        table.add_row(
+            escape(r.asset),
+            r.kind,
+            _word(r.status.value),
+            r.due.isoformat() if r.due else "",
+            escape(r.reason),
+        )
+    stdout.print(table)
+    if len(records) > 1:
+        stdout.print("  ".join(f"{_word(k)} {v:,}" for k, v in counts.items()))
+    if len(shown) < len(records):
+        stdout.print(f"showing {len(shown):,} of {len(records):,} assets; --json lists all")
+
+
+@app.command()
+def chain(
+    asset: Annotated[str, typer.Argument(help="Standard or instrument code.")],
+    at: AtOption = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """The chain of certificates in force up to the primary standards, with the ratio achieved
+    at each link, the propagated uncertainty and the first broken link."""
+    from metro.traceability import explain_chain
+
+    as_json = wants_json(json)
+    with domain_errors(as_json):
+        day = _day(at)
+        eng = engine(db)
+        _require_schema(eng)
+        with eng.connect() as conn:
+            result = explain_chain(conn, asset, day)
+    data = result.as_json()
+    if as_json:
+        print_json(data)
+        return
+    verdict = "[green]traceable[/]" if result.traceable else "[bold red]not traceable[/]"
+    tree = Tree(f"[bold]{escape(result.asset)}[/] at {day}: {verdict} ({_word(result.status)})")
+    tree.add(escape(result.reason))
+    links = data["links"]
+
+    def grow(node: Tree, link: dict[str, Any], seen: frozenset[str]) -> None:
+        ok = "[green]✓[/]" if link["in_force"] and link["sound"] else "[red]✗[/]"
+        ratios = ", ".join(
+            f"{a['reference']} ratio {a['ratio']:.3g}"
+            for a in link["adequacy"]
+            if a["reference"] and a["ratio"] is not None
+        )
+        label = (
+            f"{ok} {escape(link['certificate'])} — {escape(link['subject'])} ← "
+            f"{escape(', '.join(link['references']))} (by {escape(link['issuer'])}, "
+            f"{link['calibrated_on']} … {link['valid_until'] or '—'}, used {link['used_on']})"
+            + (f" {escape(ratios)}" if ratios else "")
+        )
+        branch = node.add(label)
+        if link["problem"]:
+            branch.add(f"[red]{escape(link['problem'])}[/]")
+        if link["suspect"]:
+            branch.add(f"[yellow]suspect: {escape(link['suspect'])}[/]")
+        for p in link["paths"]:
+            branch.add(f"path to {escape(p['root'])}: U(k=2) {p['u'] or 'n/a'}")
+        for above in links:
+            number = link["certificate"]
+            if number in above["used_by"] and above["certificate"] not in seen:
+                grow(branch, above, seen | {number})
+
+    if links:
+        grow(tree, links[0], frozenset())
+    if result.roots:
+        tree.add("roots: " + ", ".join(escape(r) for r in result.roots))
+    stdout.print(tree)
+
+
+@app.command()
+def due(
+    at: AtOption = None,
+    within: Annotated[int, typer.Option("--within", min=0, help="Days ahead.")] = 30,
+    owner: Annotated[
+        str | None, typer.Option("--owner", help="Only assets of this organization code.")
+    ] = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Assets due for calibration by DATE + DAYS, overdue ones included."""
+    from metro.traceability import due_list
+
+    as_json = wants_json(json)
+    with domain_errors(as_json):
+        day = _day(at)
+        eng = engine(db)
+        _require_schema(eng)
+        with eng.connect() as conn:
+            items = due_list(conn, day, within, owner=owner)
+    if as_json:
+        _print_json_list(i.as_json() for i in items)
+        return
+    table = Table("asset", "owner", "due", "status", title=f"due by {day} + {within} days")
+    for i in items[:TABLE_ROWS]:
+        table.add_row(escape(i.asset), escape(i.owner), i.due.isoformat(), _word(i.status))
+    stdout.print(table)
+    if len(items) > TABLE_ROWS:
+        stdout.print(f"showing {TABLE_ROWS:,} of {len(items):,}; --json lists all")
+
+
+@app.command()
+def impact(
+    standard: Annotated[str, typer.Argument(help="Code of the standard found out of tolerance.")],
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """What a standard's latest fail puts in doubt: suspect certificates with their depth, the
+    assets and the owners to notify."""
+    from metro.traceability import impact_report
+
+    as_json = wants_json(json)
+    with domain_errors(as_json):
+        eng = engine(db)
+        _require_schema(eng)
+        with eng.connect() as conn:
+            report = impact_report(conn, standard)
+    if as_json:
+        print_json(report.as_json())
+        return
+    if report.failed_on is None:
+        stdout.print(f"{escape(standard)} has no fail certificate: nothing is suspect")
+        return
+    since = report.since.isoformat() if report.since else "— (no sound certificate before)"
+    stdout.print(
+        f"[bold]{escape(standard)}[/] failed on {report.failed_on} "
+        f"(certificate {escape(report.failure or '')}); suspect since {since}"
+        + (f" (certificate {escape(report.last_good)})" if report.last_good else "")
+    )
+    table = Table("depth", "certificate", "subject", "owner", "calibrated", "used", "during")
+    for c in report.certificates:
+        table.add_row(
+            str(c.depth),
+            escape(c.certificate),
+            escape(c.subject),
+            escape(c.owner),
+            c.calibrated_on.isoformat(),
+            escape(c.reference),
+            escape(c.spoke),
+        )
+    stdout.print(table)
+    stdout.print(
+        f"{len(report.assets)} assets; owners to notify: "
+        + escape(", ".join(report.owners) or "none")
+    )

@@ -1,0 +1,330 @@
+"""The what-if planner: coverage with proposed capabilities added, and the road to 95 %.
+
+:func:`plan_additions` adds proposed capabilities (assumed active, examined and traceable, see
+:mod:`metro.coverage.proposals`) to the candidates and reports the coverage before and after
+and, for each proposal, the items it closes (uncovered before, met by it on all five checks).
+
+:func:`suggest` finds K capabilities (kind, range, U) that raise the weighted rate most, greedy,
+derived from the gaps. In each round, every uncovered item is a *seed*: the loosest capability
+that would serve it has U(x) = MPE(x)/ratio at k = 2. Its range is the hull of the uncovered
+items of the kind that this U serves (need met at both of their points) and whose largest |x|
+is within a factor ``span`` (default 10) of the seed's — a standard spans about a decade or
+two, not everything; such a capability closes every uncovered item of the kind inside the hull
+whose need its U meets. The seed that closes the most weight wins (then more items, then the
+narrower range). Its capability is written in the seed item's units (U rounded down to three
+significant digits, the range rounded outward), read back through the unit parser and matched
+against every item with the real matcher, so the items it closes and the rate reached are
+exactly what ``plan --add`` of the suggestion reports (rounding can only close more). Those
+items leave the pool and the next round begins. Only the ``MAX_SEEDS`` heaviest distinct
+seeds per kind are tried in a round (distinct: MPE and largest |x|).
+
+Proposed and suggested capabilities are assumed active, examined and traceable.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+import numpy as np
+
+from metro.coverage.candidates import PROPOSED, CapabilityRow, proposed_candidates
+from metro.coverage.demand import IntArray
+from metro.coverage.gaps import unit_of
+from metro.coverage.matching import BLOCK, RTOL, closes, offers_of
+from metro.coverage.report import CoverageReport, Rates, compute_coverage, rates_of
+from metro.quantity_kinds import get_kind
+from metro.units import UnitError, canonical, converter, format_quantity, relative
+
+MAX_SEEDS: Final = 2000
+SPAN: Final = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class Closing:
+    """One proposal or suggestion and the demand items it closes."""
+
+    standard: str
+    quantity: str
+    range_min: str
+    range_max: str
+    u_abs: str
+    u_rel: str
+    k: str
+    closes: list[str]
+    closes_weight: int
+
+    def capability_row(self) -> tuple[str, ...]:
+        """The row in ``capabilities.csv`` column order."""
+        return (self.standard, self.quantity, self.range_min, self.range_max, self.u_abs,
+                self.u_rel, self.k)  # fmt: skip
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "standard": self.standard,
+            "quantity": self.quantity,
+            "range_min": self.range_min,
+            "range_max": self.range_max,
+            "u_abs": self.u_abs,
+            "u_rel": self.u_rel,
+            "k": self.k,
+            "closes_items": len(self.closes),
+            "closes_weight": self.closes_weight,
+            "closes": self.closes,
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class PlanReport:
+    before: CoverageReport
+    after: CoverageReport
+    proposals: list[Closing]
+
+    def as_dict(self) -> dict[str, Any]:
+        b = self.before
+        return {
+            "at": b.at,
+            "target": b.target,
+            "demand": b.demand_source,
+            "before": {**b.overall.as_dict(), "meets_target": b.overall.meets(b.target)},
+            "after": {
+                **self.after.overall.as_dict(),
+                "meets_target": self.after.overall.meets(b.target),
+            },
+            "proposals": [p.as_dict() for p in self.proposals],
+            "remaining_gaps": len(self.after.gaps),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    rank: int
+    capability: Closing
+    reached: Rates
+
+    def as_dict(self, target: float) -> dict[str, Any]:
+        return {
+            "rank": self.rank,
+            **self.capability.as_dict(),
+            "reached": {**self.reached.as_dict(), "meets_target": self.reached.meets(target)},
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class SuggestReport:
+    before: CoverageReport
+    suggestions: list[Suggestion]
+
+    @property
+    def after(self) -> Rates:
+        return self.suggestions[-1].reached if self.suggestions else self.before.overall
+
+    def as_dict(self) -> dict[str, Any]:
+        b = self.before
+        return {
+            "at": b.at,
+            "target": b.target,
+            "demand": b.demand_source,
+            "before": {**b.overall.as_dict(), "meets_target": b.overall.meets(b.target)},
+            "after": {**self.after.as_dict(), "meets_target": self.after.meets(b.target)},
+            "suggestions": [s.as_dict(b.target) for s in self.suggestions],
+        }
+
+    def capability_rows(self) -> list[tuple[str, ...]]:
+        return [s.capability.capability_row() for s in self.suggestions]
+
+
+# --- what-if --------------------------------------------------------------------------------
+
+
+def plan_additions(before: CoverageReport, proposals: Sequence[CapabilityRow]) -> PlanReport:
+    """Coverage with ``proposals`` added, and the items each of them closes."""
+    added = proposed_candidates(proposals)
+    after = compute_coverage(
+        before.items,
+        before.candidates.concat(added),
+        at=before.at,
+        target=before.target,
+        demand_source=before.demand_source,
+    )
+    uncovered = ~before.result.covered
+    closings = []
+    for p, ix in zip(proposals, closes(before.needs, offers_of(added)), strict=True):
+        closed = ix[uncovered[ix]]
+        closings.append(_closing(before, p, closed))
+    return PlanReport(before=before, after=after, proposals=closings)
+
+
+def _closing(report: CoverageReport, p: CapabilityRow, closed: IntArray) -> Closing:
+    items = report.items
+    ordered = sorted(closed.tolist(), key=lambda i: (-int(items.count[i]), items.code[i]))
+    return Closing(
+        standard=p.standard,
+        quantity=p.quantity,
+        range_min=p.range_min_given,
+        range_max=p.range_max_given,
+        u_abs=p.u_abs_given,
+        u_rel=p.u_rel_given,
+        k=format_quantity(p.k, ""),
+        closes=[items.code[i] for i in ordered],
+        closes_weight=int(items.count[closed].sum()),
+    )
+
+
+# --- the road to 95 % -----------------------------------------------------------------------
+
+
+def suggest(report: CoverageReport, k: int, *, span: float = SPAN) -> SuggestReport:
+    """Up to ``k`` capabilities that raise the weighted rate most, greedily (see module doc)."""
+    if k < 1:
+        raise ValueError("k must be at least 1")
+    items, needs = report.items, report.needs
+    covered = report.result.covered.copy()
+    pool = np.flatnonzero(~covered)
+    out: list[Suggestion] = []
+    for rank in range(1, k + 1):
+        if len(pool) == 0:
+            break
+        pick = _best_seed(report, pool, span)
+        if pick is None:
+            break
+        seed, served = pick
+        row = _capability(report, seed, served, f"SUGGESTED-{rank}")
+        ix = closes(needs, offers_of(proposed_candidates([row])))[0]
+        closed = ix[~covered[ix]]
+        if len(closed) == 0:  # cannot happen: the seed is always served; guard all the same
+            break
+        covered[closed] = True
+        pool = np.flatnonzero(~covered)
+        out.append(Suggestion(rank, _closing(report, row, closed), rates_of(covered, items.count)))
+    return SuggestReport(before=report, suggestions=out)
+
+
+def _best_seed(report: CoverageReport, pool: IntArray, span: float) -> tuple[int, IntArray] | None:
+    """The seed whose capability closes the most weight, and the items that span its range."""
+    needs, items = report.needs, report.items
+    kind_id = needs.kind_id[pool]
+    best: tuple[tuple[int, int, float], int, IntArray] | None = None
+    for kid in np.unique(kind_id).tolist():
+        ix = pool[kind_id == kid]
+        count = items.count[ix]
+        ratio = get_kind(items.kind[int(ix[0])]).instrument_ratio
+        seeds = _seeds(report, ix)
+        a = items.mpe_abs[seeds] / ratio
+        b = items.mpe_rel[seeds] / ratio
+        t_seed = needs.t_max[seeds]
+        lo, hi = needs.lo[ix], needs.hi[ix]
+        lo_tol, hi_tol = needs.lo_tol[ix], needs.hi_tol[ix]
+        t_min, t_max = needs.t_min[ix], needs.t_max[ix]
+        allow_min, allow_max = needs.allow_min[ix], needs.allow_max[ix]
+        step = max(1, BLOCK // len(ix))
+        for s0 in range(0, len(seeds), step):
+            sl = slice(s0, s0 + step)
+            aa, bb, ts = a[sl, None], b[sl, None], t_seed[sl, None]
+            adequate = (aa + bb * t_min <= allow_min) & (aa + bb * t_max <= allow_max)
+            # What U_s serves within the seed's window sets the range: the hull of those items;
+            # the capability then closes every item of the pool inside the hull that U_s meets.
+            served = adequate & (t_max <= ts * span * (1.0 + RTOL))
+            served &= t_max * span >= ts * (1.0 - RTOL)
+            hull_lo = np.where(served, lo, np.inf).min(axis=1)[:, None]
+            hull_hi = np.where(served, hi, -np.inf).max(axis=1)[:, None]
+            closed = adequate & (hull_lo <= lo_tol) & (hull_hi >= hi_tol)
+            weight = closed.astype(np.int64) @ count
+            n_closed = closed.sum(axis=1)
+            width = (hull_hi - hull_lo)[:, 0]
+            for r in np.flatnonzero(weight == weight.max()).tolist():
+                key = (int(weight[r]), int(n_closed[r]), -float(width[r]))
+                if best is None or key > best[0]:
+                    best = (key, int(seeds[s0 + r]), ix[served[r]])
+    if best is None:
+        return None
+    return best[1], best[2]
+
+
+def _seeds(report: CoverageReport, ix: IntArray) -> IntArray:
+    """Distinct seeds among ``ix`` (by MPE and largest |x|), the heaviest ``MAX_SEEDS``."""
+    items, needs = report.items, report.needs
+    order = ix[np.lexsort((ix, -items.count[ix]))]
+    keys = np.stack([items.mpe_abs[order], items.mpe_rel[order], needs.t_max[order]], axis=1)
+    _, first = np.unique(keys, axis=0, return_index=True)
+    return np.asarray(order[np.sort(first)][:MAX_SEEDS], dtype=np.int64)
+
+
+def _capability(report: CoverageReport, seed: int, served: IntArray, code: str) -> CapabilityRow:
+    """The suggested capability, written in the seed item's units and read back."""
+    items, needs = report.items, report.needs
+    kind = items.kind[seed]
+    ratio = get_kind(kind).instrument_ratio
+    lo_text = _absolute_text(float(needs.lo[served].min()), unit_of(items.range_min_given[seed]),
+                             kind, up=False)  # fmt: skip
+    hi_text = _absolute_text(float(needs.hi[served].max()), unit_of(items.range_max_given[seed]),
+                             kind, up=True)  # fmt: skip
+    a = float(items.mpe_abs[seed]) / ratio
+    b = float(items.mpe_rel[seed]) / ratio
+    abs_unit = unit_of(items.mpe_abs_given[seed]) or unit_of(items.range_max_given[seed])
+    u_abs_text = _difference_text(a, abs_unit, kind) if a > 0 or b == 0 else ""
+    u_rel_text = _relative_text(b, unit_of(items.mpe_rel_given[seed])) if b > 0 else ""
+    return CapabilityRow(
+        standard_id=-1,
+        standard=code,
+        level=PROPOSED,
+        status="active",
+        exam_cert=None,
+        exam_valid_from=None,
+        exam_valid_until=None,
+        quantity=kind,
+        range_min=canonical(lo_text, kind),
+        range_max=canonical(hi_text, kind),
+        u_abs=canonical(u_abs_text, kind, difference=True) if u_abs_text else 0.0,
+        u_rel=relative(u_rel_text) if u_rel_text else 0.0,
+        k=2.0,
+        range_min_given=lo_text,
+        range_max_given=hi_text,
+        u_abs_given=u_abs_text,
+        u_rel_given=u_rel_text,
+    )
+
+
+def _round(value: float, digits: int, *, up: bool) -> float:
+    """``value`` to ``digits`` significant digits, rounded up or down (noise ignored)."""
+    if value == 0.0 or not math.isfinite(value):
+        return value
+    value = float(f"{value:.10g}")
+    q = 10.0 ** (math.floor(math.log10(abs(value))) - digits + 1)
+    n = value / q
+    n = math.ceil(n - 1e-9) if up else math.floor(n + 1e-9)
+    return float(f"{n * q:.{digits + 1}g}")
+
+
+def _scale(unit: str | None, kind: str, *, difference: bool) -> tuple[str, float, float]:
+    if unit is not None:
+        try:
+            scale, offset = converter(unit, kind, difference=difference)
+            return unit, scale, offset
+        except UnitError:
+            pass
+    return get_kind(kind).canonical_unit, 1.0, 0.0
+
+
+def _absolute_text(value: float, unit: str | None, kind: str, *, up: bool) -> str:
+    unit, scale, offset = _scale(unit, kind, difference=False)
+    shown = (value - offset) / scale
+    return format_quantity(_round(shown, 6, up=up if scale > 0 else not up), unit)
+
+
+def _difference_text(value: float, unit: str | None, kind: str) -> str:
+    unit, scale, _ = _scale(unit, kind, difference=True)
+    return format_quantity(_round(value / abs(scale), 3, up=False), unit)
+
+
+def _relative_text(fraction: float, unit: str | None) -> str:
+    unit = unit or "%"
+    try:
+        per_unit = relative(f"1 {unit}")
+    except UnitError:
+        unit, per_unit = "%", 0.01
+    if unit == "":
+        unit, per_unit = "%", 0.01
+    return format_quantity(_round(fraction / per_unit, 3, up=False), unit)

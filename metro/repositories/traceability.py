@@ -1,0 +1,517 @@
+"""Queries of the traceability engine: Core selects of plain columns, no ORM objects.
+
+Two kinds of reads:
+
+* **The standards layer** (a few thousand standards, their capabilities, the certificates whose
+  subject is a standard): small, read as frozen dataclasses, either all at once or one standard
+  at a time (the per-asset walk behind ``metro chain``).
+* **The instrument leaves** (10⁶ instruments, several 10⁶ certificates and references): read in
+  chunks straight into numpy column arrays. Dates come out of SQL as integer *day numbers*
+  (days since 1970-01-01, see :class:`day_number`) so that no ``datetime.date`` is ever built
+  per row; quantity kinds come out as their index in the catalogue.
+
+Revoked certificates are void everywhere (DESIGN.md): every certificate query here leaves them
+out, except :func:`reference_arrays`, which reads the reference table whole (references of a
+revoked certificate are simply never looked up).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Final, Literal
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import Connection, Integer, Select, case, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+
+from metro.db.models import (
+    Capability,
+    Certificate,
+    CertificateReference,
+    Instrument,
+    Organization,
+    Standard,
+)
+from metro.quantity_kinds import kinds
+
+# --------------------------------------------------------------------------------------------
+# Day numbers
+
+_EPOCH_ORDINAL: Final = date(1970, 1, 1).toordinal()
+#: The day number standing for "no date" (a certificate without ``valid_until``): before all.
+NO_DAY: Final = -(2**31) + 1
+
+
+def to_day(d: date) -> int:
+    """Days since 1970-01-01 (negative before)."""
+    return d.toordinal() - _EPOCH_ORDINAL
+
+
+def from_day(n: int) -> date:
+    return date.fromordinal(int(n) + _EPOCH_ORDINAL)
+
+
+class day_number(FunctionElement[int]):
+    """``day_number(col)``: a DATE column as days since 1970-01-01, computed by the database."""
+
+    type = Integer()
+    name = "day_number"
+    inherit_cache = True
+
+
+@compiles(day_number, "sqlite")
+def _day_number_sqlite(element: day_number, compiler: SQLCompiler, **kw: Any) -> str:
+    (arg,) = element.clauses
+    return f"CAST(julianday({compiler.process(arg, **kw)}) - 2440587.5 AS INTEGER)"
+
+
+@compiles(day_number, "postgresql")
+def _day_number_postgresql(element: day_number, compiler: SQLCompiler, **kw: Any) -> str:
+    (arg,) = element.clauses
+    return f"({compiler.process(arg, **kw)} - DATE '1970-01-01')"
+
+
+# --------------------------------------------------------------------------------------------
+# Rows of the standards layer
+
+
+@dataclass(frozen=True, slots=True)
+class StandardRow:
+    id: int
+    code: str
+    owner_id: int
+    owner: str
+    level: str
+    exam_cert: str | None
+    exam_valid_from: date | None
+    exam_valid_until: date | None
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class CapabilityRow:
+    """A capability in canonical units: U(x) = u_abs + u_rel·|x| at coverage factor k."""
+
+    id: int
+    standard_id: int
+    quantity: str
+    range_min: float
+    range_max: float
+    u_abs: float
+    u_rel: float
+    k: float
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateRow:
+    """A non-revoked certificate; ``references`` are standard ids in the order given."""
+
+    id: int
+    number: str
+    issuer: str
+    subject_standard_id: int | None
+    subject_instrument_id: int | None
+    calibrated_on: date
+    valid_until: date | None
+    conclusion: str
+    references: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class InstrumentRow:
+    """An instrument's one capability: kind, range and MPE(x) = mpe_abs + mpe_rel·|x|."""
+
+    id: int
+    code: str
+    owner_id: int
+    owner: str
+    quantity: str
+    range_min: float
+    range_max: float
+    mpe_abs: float
+    mpe_rel: float
+
+
+@dataclass(frozen=True, slots=True)
+class AssetRef:
+    kind: Literal["standard", "instrument"]
+    id: int
+    code: str
+
+
+_CHUNK: Final = 5000
+AnySelect = Select[*tuple[Any, ...]]
+
+
+def _chunks(ids: Iterable[int], size: int = _CHUNK) -> Iterator[list[int]]:
+    batch: list[int] = []
+    for i in ids:
+        batch.append(int(i))
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def find_asset(conn: Connection, code: str) -> AssetRef | None:
+    """The standard or instrument with this code (codes are unique across both)."""
+    sid = conn.execute(select(Standard.id).where(Standard.code == code)).scalar_one_or_none()
+    if sid is not None:
+        return AssetRef("standard", sid, code)
+    iid = conn.execute(select(Instrument.id).where(Instrument.code == code)).scalar_one_or_none()
+    if iid is not None:
+        return AssetRef("instrument", iid, code)
+    return None
+
+
+def organization_id(conn: Connection, code: str) -> int | None:
+    return conn.execute(
+        select(Organization.id).where(Organization.code == code)
+    ).scalar_one_or_none()
+
+
+def organization_codes(conn: Connection, ids: Collection[int] | None = None) -> dict[int, str]:
+    stmt = select(Organization.id, Organization.code)
+    if ids is None:
+        return {i: c for i, c in conn.execute(stmt)}
+    out: dict[int, str] = {}
+    for batch in _chunks(ids):
+        out.update({i: c for i, c in conn.execute(stmt.where(Organization.id.in_(batch)))})
+    return out
+
+
+def standards(conn: Connection, ids: Collection[int] | None = None) -> list[StandardRow]:
+    stmt = select(
+        Standard.id,
+        Standard.code,
+        Standard.owner_id,
+        Organization.code,
+        Standard.level,
+        Standard.exam_cert,
+        Standard.exam_valid_from,
+        Standard.exam_valid_until,
+        Standard.status,
+    ).join(Organization, Organization.id == Standard.owner_id)
+    if ids is not None:
+        stmt = stmt.where(Standard.id.in_(list(ids)))
+    return [StandardRow(*r) for r in conn.execute(stmt.order_by(Standard.id))]
+
+
+def capabilities(
+    conn: Connection, standard_ids: Collection[int] | None = None
+) -> list[CapabilityRow]:
+    stmt = select(
+        Capability.id,
+        Capability.standard_id,
+        Capability.quantity,
+        Capability.range_min,
+        Capability.range_max,
+        Capability.u_abs,
+        Capability.u_rel,
+        Capability.k,
+    )
+    if standard_ids is not None:
+        stmt = stmt.where(Capability.standard_id.in_(list(standard_ids)))
+    return [CapabilityRow(*r) for r in conn.execute(stmt.order_by(Capability.id))]
+
+
+def _certificates(conn: Connection, where: Any) -> list[CertificateRow]:
+    """Certificates matching ``where`` with their references, revoked ones left out.
+
+    Revoked certificates are dropped here rather than by ``revoked = false`` in SQL: given that
+    condition, SQLite's planner takes the ``(revoked, valid_until, id)`` index and visits every
+    certificate of the province instead of the few asked for.
+    """
+    rows = conn.execute(
+        select(
+            Certificate.id,
+            Certificate.number,
+            Organization.code,
+            Certificate.subject_standard_id,
+            Certificate.subject_instrument_id,
+            Certificate.calibrated_on,
+            Certificate.valid_until,
+            Certificate.conclusion,
+            Certificate.revoked,
+        )
+        .join(Organization, Organization.id == Certificate.issuer_id)
+        .where(where)
+        .order_by(Certificate.id)
+    ).all()
+    refs: dict[int, list[int]] = {}
+    ref_rows = conn.execute(
+        select(CertificateReference.certificate_id, CertificateReference.standard_id)
+        .where(CertificateReference.certificate_id.in_(select(Certificate.id).where(where)))
+        .order_by(CertificateReference.certificate_id, CertificateReference.position)
+    )
+    for cid, sid in ref_rows:
+        refs.setdefault(cid, []).append(sid)
+    return [
+        CertificateRow(
+            id=r[0], number=r[1], issuer=r[2], subject_standard_id=r[3],
+            subject_instrument_id=r[4], calibrated_on=r[5], valid_until=r[6],
+            conclusion=r[7], references=tuple(refs.get(r[0], ())),
+        )
+        for r in rows
+        if not r[8]
+    ]
+
+
+def standard_certificates(
+    conn: Connection, standard_ids: Collection[int] | None = None
+) -> list[CertificateRow]:
+    """Non-revoked certificates whose subject is a standard (all, or of the standards given)."""
+    if standard_ids is None:
+        return _certificates(conn, Certificate.subject_standard_id.is_not(None))
+    return _certificates(conn, Certificate.subject_standard_id.in_(list(standard_ids)))
+
+
+def instrument(conn: Connection, instrument_id: int) -> InstrumentRow:
+    row = conn.execute(
+        select(
+            Instrument.id,
+            Instrument.code,
+            Instrument.owner_id,
+            Organization.code,
+            Instrument.quantity,
+            Instrument.range_min,
+            Instrument.range_max,
+            Instrument.mpe_abs,
+            Instrument.mpe_rel,
+        )
+        .join(Organization, Organization.id == Instrument.owner_id)
+        .where(Instrument.id == instrument_id)
+    ).one()
+    return InstrumentRow(*row)
+
+
+def instrument_certificates(conn: Connection, instrument_id: int) -> list[CertificateRow]:
+    """Non-revoked certificates of one instrument (its timeline)."""
+    return _certificates(conn, Certificate.subject_instrument_id == instrument_id)
+
+
+def certificates(conn: Connection, ids: Iterable[int]) -> dict[int, CertificateRow]:
+    """Non-revoked certificates by id (any subject), with their references."""
+    out: dict[int, CertificateRow] = {}
+    for batch in _chunks(ids):
+        out.update((c.id, c) for c in _certificates(conn, Certificate.id.in_(batch)))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class UseRow:
+    """A certificate whose subject is an instrument and which used a given standard."""
+
+    id: int
+    number: str
+    issuer: str
+    subject: str
+    owner: str
+    calibrated_on: date
+
+
+def instrument_certificates_using(
+    conn: Connection, standard_id: int, start: date, end: date | None
+) -> list[UseRow]:
+    """Instrument certificates that used ``standard_id`` with start ≤ calibrated_on < end."""
+    owner = aliased(Organization)
+    issuer = aliased(Organization)
+    stmt = (
+        select(
+            Certificate.id,
+            Certificate.number,
+            issuer.code,
+            Instrument.code,
+            owner.code,
+            Certificate.calibrated_on,
+            Certificate.revoked,
+        )
+        .join(CertificateReference, CertificateReference.certificate_id == Certificate.id)
+        .join(Instrument, Instrument.id == Certificate.subject_instrument_id)
+        .join(owner, owner.id == Instrument.owner_id)
+        .join(issuer, issuer.id == Certificate.issuer_id)
+        .where(
+            CertificateReference.standard_id == standard_id,
+            Certificate.calibrated_on >= start,
+        )
+        .order_by(Certificate.calibrated_on, Certificate.id)
+    )
+    if end is not None:
+        stmt = stmt.where(Certificate.calibrated_on < end)
+    return [UseRow(*r[:6]) for r in conn.execute(stmt) if not r[6]]
+
+
+def certificate_labels(conn: Connection, ids: Iterable[int]) -> dict[int, str]:
+    """Certificate numbers by id."""
+    out: dict[int, str] = {}
+    stmt = select(Certificate.id, Certificate.number)
+    for batch in _chunks(ids):
+        out.update({i: n for i, n in conn.execute(stmt.where(Certificate.id.in_(batch)))})
+    return out
+
+
+def instrument_labels(
+    conn: Connection, ids: Iterable[int] | None = None
+) -> dict[int, tuple[str, int]]:
+    """``id → (code, owner_id)`` for the instruments given, or all of them."""
+    stmt = select(Instrument.id, Instrument.code, Instrument.owner_id)
+    if ids is None:
+        return {i: (c, o) for i, c, o in conn.execute(stmt)}
+    out: dict[int, tuple[str, int]] = {}
+    for batch in _chunks(ids):
+        out.update({i: (c, o) for i, c, o in conn.execute(stmt.where(Instrument.id.in_(batch)))})
+    return out
+
+
+def instruments(conn: Connection, ids: Iterable[int]) -> dict[int, InstrumentRow]:
+    out: dict[int, InstrumentRow] = {}
+    stmt = select(
+        Instrument.id,
+        Instrument.code,
+        Instrument.owner_id,
+        Organization.code,
+        Instrument.quantity,
+        Instrument.range_min,
+        Instrument.range_max,
+        Instrument.mpe_abs,
+        Instrument.mpe_rel,
+    ).join(Organization, Organization.id == Instrument.owner_id)
+    for batch in _chunks(ids):
+        for r in conn.execute(stmt.where(Instrument.id.in_(batch))):
+            out[r[0]] = InstrumentRow(*r)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Bulk reads of the instrument leaves
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+_PARTITION: Final = 100_000
+
+
+def kind_codes() -> tuple[str, ...]:
+    """The catalogue order: a kind's index in bulk arrays."""
+    return tuple(kinds())
+
+
+def _kind_index(column: Any) -> Any:
+    return case({code: i for i, code in enumerate(kind_codes())}, value=column, else_=-1)
+
+
+@dataclass(frozen=True, slots=True)
+class InstrumentArrays:
+    """One entry per instrument, sorted by id; ``kind`` indexes :func:`kind_codes`."""
+
+    id: IntArray
+    owner_id: IntArray
+    kind: IntArray
+    range_min: FloatArray
+    range_max: FloatArray
+    mpe_abs: FloatArray
+    mpe_rel: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateArrays:
+    """Non-revoked instrument certificates; days are :func:`to_day` numbers.
+
+    ``valid_until`` is :data:`NO_DAY` when the certificate gives none; ``fail`` is 1 when the
+    conclusion is ``fail``.
+    """
+
+    id: IntArray
+    instrument_id: IntArray
+    calibrated_on: IntArray
+    valid_until: IntArray
+    fail: IntArray
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceArrays:
+    """The whole certificate_references table: (certificate, standard, position)."""
+
+    certificate_id: IntArray
+    standard_id: IntArray
+    position: IntArray
+
+
+def instrument_statement() -> AnySelect:
+    return select(
+        Instrument.id,
+        Instrument.owner_id,
+        _kind_index(Instrument.quantity),
+        Instrument.range_min,
+        Instrument.range_max,
+        Instrument.mpe_abs,
+        Instrument.mpe_rel,
+    )
+
+
+def certificate_statement() -> AnySelect:
+    """Every certificate, in table order: a full scan is the fastest read of millions of rows.
+
+    Certificates of standards (instrument -1) and revoked ones are dropped in numpy.
+    """
+    return select(
+        Certificate.id,
+        func.coalesce(Certificate.subject_instrument_id, -1),
+        day_number(Certificate.calibrated_on),
+        func.coalesce(day_number(Certificate.valid_until), NO_DAY),
+        case((Certificate.conclusion == "fail", 1), else_=0),
+        case((Certificate.revoked, 1), else_=0),
+    )
+
+
+def reference_statement() -> AnySelect:
+    return select(
+        CertificateReference.certificate_id,
+        CertificateReference.standard_id,
+        CertificateReference.position,
+    )
+
+
+def bulk_statements() -> dict[str, AnySelect]:
+    """The three bulk reads of a province pass (the bench reads them raw as its floor)."""
+    return {
+        "instruments": instrument_statement(),
+        "certificates": certificate_statement(),
+        "references": reference_statement(),
+    }
+
+
+def _columns(conn: Connection, stmt: AnySelect, dtypes: Sequence[type]) -> list[Any]:
+    parts: list[list[Any]] = [[] for _ in dtypes]
+    # Per statement: Connection.execution_options() would change the connection for good.
+    result = conn.execute(stmt.execution_options(yield_per=_PARTITION))
+    for chunk in result.partitions():
+        for i, column in enumerate(zip(*chunk, strict=True)):
+            parts[i].append(np.array(column, dtype=dtypes[i]))
+    return [
+        np.concatenate(p) if p else np.empty(0, dtype=dt)
+        for p, dt in zip(parts, dtypes, strict=True)
+    ]
+
+
+def instrument_arrays(conn: Connection) -> InstrumentArrays:
+    i8, f8 = np.int64, np.float64
+    cols = _columns(conn, instrument_statement(), (i8, i8, i8, f8, f8, f8, f8))
+    order = np.argsort(cols[0], kind="stable")
+    return InstrumentArrays(*(c[order] for c in cols))
+
+
+def certificate_arrays(conn: Connection) -> CertificateArrays:
+    cols = _columns(conn, certificate_statement(), (np.int64,) * 6)
+    keep = (cols[1] >= 0) & (cols[5] == 0)
+    return CertificateArrays(*(c[keep] for c in cols[:5]))
+
+
+def reference_arrays(conn: Connection) -> ReferenceArrays:
+    return ReferenceArrays(*_columns(conn, reference_statement(), (np.int64,) * 3))
