@@ -15,7 +15,7 @@ from rich.markup import escape
 from sqlalchemy import Engine
 
 from metro.db.engine import make_engine
-from metro.errors import MetroError
+from metro.errors import InvalidInput, MetroError
 
 DbOption = Annotated[
     str | None,
@@ -57,14 +57,15 @@ def print_json(data: Any) -> None:
 
 
 def parse_date(value: str, option: str) -> date:
+    """A date given on the command line; a bad one is bad input (exit 1), named with its option."""
     try:
         if len(value) != 10:
             raise ValueError("expected YYYY-MM-DD")
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise typer.BadParameter(
-            f"{value!r} is not a date YYYY-MM-DD ({exc})", param_hint=option
-        ) from None
+        with domain_errors(Globals.json):
+            raise InvalidInput(f"{option} {value!r} is not a date YYYY-MM-DD ({exc})") from None
+        raise AssertionError("unreachable") from None
 
 
 @contextmanager

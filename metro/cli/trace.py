@@ -30,7 +30,6 @@ from metro.cli.common import (
     stdout,
     wants_json,
 )
-from metro.errors import InvalidInput
 
 AtOption = Annotated[
     str | None,
@@ -55,10 +54,7 @@ TABLE_ROWS = 500
 def _day(value: str | None) -> date:
     if value is None:
         return date.today()
-    try:
-        return parse_date(value, "--at")
-    except typer.BadParameter:
-        raise InvalidInput(f"--at {value!r} is not a date YYYY-MM-DD") from None
+    return parse_date(value, "--at")
 
 
 def _word(status: str) -> str:
@@ -98,31 +94,39 @@ def status(
         with eng.connect() as conn:
             if asset is not None:
                 records = [status_of(conn, asset, day, lead)]
+                counts = {records[0].status.value: 1}
             else:
-                records = province_status(conn, day, lead).records(conn)
+                state = province_status(conn, day, lead)
+                if as_json:
+                    records = state.records(conn)
+                else:  # a table: the counts, and the assets that need attention first
+                    counts = {s.value: n for s, n in state.counts().items() if n}
+                    order = {s: i for i, s in enumerate(counts)}
+                    records = sorted(state.standards.values(),
+                                     key=lambda r: (order[r.status.value], r.asset))[:TABLE_ROWS]
+                    room = TABLE_ROWS - len(records)
+                    records += state.instrument_records(conn, _attention(state, room))
     if as_json:
         _print_json_list(r.as_json() for r in records)
         return
-    counts: dict[str, int] = {}
-    for r in records:
-        counts[r.status.value] = counts.get(r.status.value, 0) + 1
-    shown = records
-    if len(records) > TABLE_ROWS:
-        shown = [r for r in records if r.status.value not in ("valid", "due_soon")][:TABLE_ROWS]
     table = Table("asset", "kind", "status", "due", "reason", title=f"status at {day}")
-    for r in shown:
-        table.add_row(
-            escape(r.asset),
-            r.kind,
-            _word(r.status.value),
-            r.due.isoformat() if r.due else "",
-            escape(r.reason),
-        )
+    for r in records:
+        table.add_row(escape(r.asset), r.kind, _word(r.status.value),
+                      r.due.isoformat() if r.due else "", escape(r.reason))
     stdout.print(table)
-    if len(records) > 1:
+    total = sum(counts.values())
+    if total > 1:
         stdout.print("  ".join(f"{_word(k)} {v:,}" for k, v in counts.items()))
-    if len(shown) < len(records):
-        stdout.print(f"showing {len(shown):,} of {len(records):,} assets; --json lists all")
+    if len(records) < total:
+        stdout.print(f"showing {len(records):,} of {total:,} assets; --json lists all")
+
+
+def _attention(state: Any, limit: int) -> list[int]:
+    """Positions of up to ``limit`` instruments, the most urgent words first."""
+    import numpy as np
+
+    order = np.argsort(state.instruments.status, kind="stable")[:limit]
+    return [int(i) for i in order]
 
 
 @app.command()
@@ -244,18 +248,18 @@ def impact(
         + (f" (certificate {escape(report.last_good)})" if report.last_good else "")
     )
     table = Table("depth", "certificate", "subject", "owner", "calibrated", "used", "during")
-    for c in report.certificates:
-        table.add_row(
-            str(c.depth),
-            escape(c.certificate),
-            escape(c.subject),
-            escape(c.owner),
-            c.calibrated_on.isoformat(),
-            escape(c.reference),
-            escape(c.spoke),
-        )
+    for c in report.certificates[:TABLE_ROWS]:
+        table.add_row(str(c.depth), escape(c.certificate), escape(c.subject), escape(c.owner),
+                      c.calibrated_on.isoformat(), escape(c.reference), escape(c.spoke))
     stdout.print(table)
+    depths: dict[int, int] = {}
+    for c in report.certificates:
+        depths[c.depth] = depths.get(c.depth, 0) + 1
     stdout.print(
-        f"{len(report.assets)} assets; owners to notify: "
-        + escape(", ".join(report.owners) or "none")
+        f"{len(report.certificates):,} suspect certificates ("
+        + ", ".join(f"depth {d}: {n:,}" for d, n in sorted(depths.items()))
+        + f"), {len(report.assets):,} assets, {len(report.owners):,} owners to notify"
     )
+    owners = ", ".join(report.owners[:20])
+    stdout.print("owners: " + escape(owners or "none")
+                 + (" …; --json lists all" if len(report.owners) > 20 else ""))

@@ -191,7 +191,6 @@ def test_a_bad_add_file_exits_1_with_every_error(url, tmp_path):
 @pytest.mark.parametrize(
     "args",
     [
-        ("coverage", "--at", "2025-13-01"),
         ("coverage", "--at", "2025-09-01", "--by", "colour"),
         ("coverage", "--at", "2025-09-01", "--demand", "all"),
         ("coverage", "--at", "2025-09-01", "--chart", "out.pdf"),
@@ -205,6 +204,14 @@ def test_a_bad_add_file_exits_1_with_every_error(url, tmp_path):
 def test_usage_errors_exit_2(url, args):
     r = run(*args, "--db", url)
     assert r.exit_code == 2, r.output
+
+
+@pytest.mark.parametrize("args", [("coverage", "--at", "2025-13-01"), ("plan", "--suggest", "2",
+                                  "--at", "1 May 2025")])
+def test_a_bad_date_is_bad_input_named_with_its_option(url, args):
+    r = run(*args, "--db", url)
+    assert r.exit_code == 1, r.output
+    assert "--at" in r.stderr and args[-1] in r.stderr
 
 
 def test_coverage_before_init_says_what_to_do(tmp_path):

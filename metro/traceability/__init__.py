@@ -1,0 +1,61 @@
+"""The traceability engine: time-indexed chains, asset status, due lists and impact.
+
+The rules of DESIGN.md ("Uncertainty and capability", "Traceability is time-indexed", "Asset
+status", "Impact") live here once, one module per concept; "today" is always an argument.
+
+=================  ==========================================================================
+``speaking``       the certificate that speaks for an asset at a date
+``adequacy``       is a reference capability good enough for a subject capability
+``soundness``      a sound certificate / a standard traceable on a day (one recursion)
+``suspicion``      impact sets: certificates made with a standard later found failed
+``status``         status words, their order, the rule for one asset
+``graph``          the standards layer as a networkx MultiDiGraph (certificates = dated edges)
+``timetable``      the same layer as sorted numpy step functions, for bulk lookups
+``leaves``         every instrument at once (numpy), never a graph search per asset
+``province``       the whole province at a date in one pass; standard statuses for coverage
+``asset``          one asset by walking its own chain
+``chain``          the chain explanation, propagated uncertainty, first broken link
+``impact``         the impact report of a failed standard
+``due``            due lists
+=================  ==========================================================================
+
+Service API (every function takes an open SQLAlchemy ``Connection``; nothing is written):
+
+* ``standard_statuses(conn, at, standard_ids=None, *, lead_days=30)
+  -> dict[standard_id, StatusRecord]`` (reads the standards layer only)
+* ``province_status(conn, at, lead_days=30) -> ProvinceStatus`` (or ``Province.load(conn)``
+  then ``.status(at, lead_days)`` to evaluate several dates over one read)
+* ``status_of(conn, code, at, lead_days=30) -> StatusRecord``
+* ``explain_chain(conn, code, at) -> Chain``
+* ``impact_report(conn, standard_code) -> ImpactReport``
+* ``due_list(conn, at, within_days, *, owner=None, lead_days=30) -> list[DueItem]``
+"""
+
+from metro.traceability.asset import status_of
+from metro.traceability.chain import Chain, explain_chain
+from metro.traceability.due import DueItem, due_list
+from metro.traceability.impact import ImpactReport, impact_report
+from metro.traceability.province import (
+    Province,
+    ProvinceStatus,
+    province_status,
+    standard_statuses,
+)
+from metro.traceability.status import DEFAULT_LEAD_DAYS, Status, StatusRecord
+
+__all__ = [
+    "DEFAULT_LEAD_DAYS",
+    "Chain",
+    "DueItem",
+    "ImpactReport",
+    "Province",
+    "ProvinceStatus",
+    "Status",
+    "StatusRecord",
+    "due_list",
+    "explain_chain",
+    "impact_report",
+    "province_status",
+    "standard_statuses",
+    "status_of",
+]

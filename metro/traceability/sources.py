@@ -1,0 +1,44 @@
+"""Where the standards graph comes from: the whole province at once, or one standard at a time.
+
+:func:`full_graph` reads every standard, capability and standard certificate in three queries
+(the whole-province pass, impact). :func:`lazy_graph` reads a standard the first time the walk
+touches it (``metro chain``, ``metro status ASSET``): a per-asset walk reads only its chain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Connection
+
+from metro.errors import NotFound
+from metro.repositories import traceability as repo
+from metro.repositories.traceability import CapabilityRow, CertificateRow, StandardRow
+from metro.traceability.graph import StandardsGraph
+
+
+def full_graph(conn: Connection) -> StandardsGraph:
+    return StandardsGraph.from_rows(
+        repo.standards(conn), repo.capabilities(conn), repo.standard_certificates(conn)
+    )
+
+
+class _DbLoader:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def __call__(
+        self, standard_id: int
+    ) -> tuple[StandardRow, Sequence[CapabilityRow], Sequence[CertificateRow]]:
+        rows = repo.standards(self.conn, [standard_id])
+        if not rows:
+            raise NotFound(f"unknown standard id {standard_id}")
+        return (
+            rows[0],
+            repo.capabilities(self.conn, [standard_id]),
+            repo.standard_certificates(self.conn, [standard_id]),
+        )
+
+
+def lazy_graph(conn: Connection) -> StandardsGraph:
+    return StandardsGraph(loader=_DbLoader(conn))

@@ -1,0 +1,140 @@
+"""Asset status at a date: the words, their order, and the rule for one asset.
+
+DESIGN.md "Asset status at t": the first word that applies wins, each with a reason naming the
+certificate or the link —
+
+=================== ===========================================================================
+``never_calibrated`` no certificate with ``calibrated_on ≤ t``
+``failed``           the certificate that speaks for it says ``fail``
+``overdue``          ``valid_until < t``
+``untraceable``      the certificate is unsound (the reason names the reference and why)
+``suspect``          the certificate is in an impact set (:mod:`metro.traceability.suspicion`)
+``due_soon``         ``valid_until ≤ t + lead`` (lead 30 days unless given)
+``valid``            otherwise; primary standards are always ``valid``
+=================== ===========================================================================
+
+The position of a word in :data:`ORDER` is its code in the bulk arrays of
+:mod:`metro.traceability.leaves`. ``due`` is the speaking certificate's ``valid_until``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any, Final, Literal
+
+from metro.repositories.traceability import CertificateRow, InstrumentRow
+from metro.traceability.soundness import Judge
+from metro.traceability.speaking import Timeline, in_date
+from metro.traceability.suspicion import Suspicions
+
+AssetKind = Literal["standard", "instrument"]
+DEFAULT_LEAD_DAYS: Final = 30
+
+
+class Status(StrEnum):
+    NEVER_CALIBRATED = "never_calibrated"
+    FAILED = "failed"
+    OVERDUE = "overdue"
+    UNTRACEABLE = "untraceable"
+    SUSPECT = "suspect"
+    DUE_SOON = "due_soon"
+    VALID = "valid"
+
+
+ORDER: Final[tuple[Status, ...]] = tuple(Status)
+CODE: Final[dict[Status, int]] = {s: i for i, s in enumerate(ORDER)}
+PRIMARY_REASON: Final = "primary standard (计量基准): valid by definition"
+
+
+@dataclass(frozen=True, slots=True)
+class StatusRecord:
+    """The status of one asset at a date, with the reason naming the certificate or link.
+
+    ``due`` is the ``valid_until`` of the certificate that speaks for the asset (None for a
+    primary standard, an asset never calibrated, or a certificate that gives no date).
+    """
+
+    asset: str
+    kind: AssetKind
+    status: Status
+    due: date | None
+    reason: str
+    asset_id: int
+    owner: str
+    certificate: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """DESIGN.md's contract: ``{asset, kind, status, due, reason}``."""
+        return {
+            "asset": self.asset,
+            "kind": self.kind,
+            "status": self.status.value,
+            "due": self.due.isoformat() if self.due else None,
+            "reason": self.reason,
+        }
+
+
+def simple_reason(
+    status: Status, number: str | None, calibrated_on: date | None, valid_until: date | None,
+    at: date,
+) -> str:
+    """The reason of every word but ``untraceable`` and ``suspect`` (no walk needed)."""
+    if number is None:
+        return f"no certificate calibrated on or before {at}"
+    if status is Status.FAILED:
+        return f"certificate {number} of {calibrated_on} concludes fail"
+    if valid_until is None:
+        return f"certificate {number} gives no valid_until"
+    if status is Status.OVERDUE:
+        return f"certificate {number} was valid until {valid_until}"
+    if status is Status.DUE_SOON:
+        days = (valid_until - at).days
+        return f"certificate {number} is valid until {valid_until} ({days} days left)"
+    return f"certificate {number} is valid until {valid_until}"
+
+
+def asset_status(
+    *,
+    kind: AssetKind,
+    asset_id: int,
+    code: str,
+    owner: str,
+    primary: bool,
+    timeline: Timeline,
+    at: date,
+    lead_days: int,
+    judge: Judge,
+    suspicions: Suspicions,
+    instrument: InstrumentRow | None = None,
+) -> StatusRecord:
+    """The status of one asset at ``at`` (the rule, for one asset; leaves does it in bulk)."""
+
+    def record(status: Status, reason: str | None, cert: CertificateRow | None) -> StatusRecord:
+        due = cert.valid_until if cert is not None else None
+        number = cert.number if cert is not None else None
+        if reason is None:
+            cal = cert.calibrated_on if cert is not None else None
+            reason = simple_reason(status, number, cal, due, at)
+        return StatusRecord(code, kind, status, due, reason, asset_id, owner, number)
+
+    if primary:
+        return record(Status.VALID, PRIMARY_REASON, None)
+    cert = timeline.speaking(at)
+    if cert is None:
+        return record(Status.NEVER_CALIBRATED, None, None)
+    if cert.conclusion == "fail":
+        return record(Status.FAILED, None, cert)
+    if not in_date(cert, at):
+        return record(Status.OVERDUE, None, cert)
+    problem = judge.soundness(cert, instrument)
+    if problem is not None:
+        return record(Status.UNTRACEABLE, f"certificate {cert.number}: {problem.text}", cert)
+    suspicion = suspicions.of(cert)
+    if suspicion is not None:
+        text = suspicion.text(judge.graph.code)
+        return record(Status.SUSPECT, f"certificate {cert.number} is suspect: {text}", cert)
+    assert cert.valid_until is not None  # in date
+    status = Status.DUE_SOON if cert.valid_until <= at + timedelta(days=lead_days) else Status.VALID
+    return record(status, None, cert)
