@@ -92,7 +92,7 @@ def main() -> None:
             t_ours, written = ours(eng, bundle)
             data = read_back(eng)
         with fresh_database(backend) as eng:
-            t_raw, written_raw = raw(eng, data)
+            t_raw, _ = raw(eng, data)
         del data
         rows.append(
             [
@@ -101,7 +101,7 @@ def main() -> None:
                 f"{t_ours:.1f}",
                 f"{written / t_ours:,.0f}",
                 f"{t_raw:.1f}",
-                f"{written_raw / t_raw:,.0f}",
+                f"{written / t_raw:,.0f}",  # the same bundle rows, for a like-for-like rate
                 f"{t_raw / t_ours:.2f}",
             ]
         )

@@ -5,13 +5,11 @@ from __future__ import annotations
 import getpass
 import os
 import sys
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import TaskID
 from rich.table import Table
 
 from metro.cli.common import (
@@ -21,10 +19,10 @@ from metro.cli.common import (
     domain_errors,
     engine,
     print_json,
-    stderr,
     stdout,
     wants_json,
 )
+from metro.cli.progress import load_progress
 
 app = typer.Typer(
     name="metro",
@@ -82,7 +80,7 @@ def load(
     with domain_errors(as_json):
         _require_schema(eng)
         with (
-            _progress(enabled=not as_json and sys.stderr.isatty()) as progress,
+            load_progress(enabled=not as_json and sys.stderr.isatty()) as progress,
             eng.begin() as conn,
         ):
             report = load_bundle(
@@ -101,40 +99,6 @@ def load(
             str(c.get("unchanged", 0)),
         )
     stdout.print(table)
-
-
-class _progress:
-    """A rich progress bar on stderr for long loads (silent when not on a terminal)."""
-
-    def __init__(self, *, enabled: bool) -> None:
-        self.enabled = enabled
-        self.tasks: dict[str, TaskID] = {}
-
-    def __enter__(self) -> Callable[[str, int], None] | None:
-        if not self.enabled:
-            return None
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-        self.bar = Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            TextColumn("{task.completed:,} rows"),
-            TimeElapsedColumn(),
-            console=stderr,
-            transient=True,
-        )
-        self.bar.__enter__()
-
-        def update(name: str, done: int) -> None:
-            if name not in self.tasks:
-                self.tasks[name] = self.bar.add_task(name, total=None)
-            self.bar.update(self.tasks[name], completed=done)
-
-        return update
-
-    def __exit__(self, *exc: object) -> None:
-        if self.enabled:
-            self.bar.__exit__(None, None, None)
 
 
 @app.command()
