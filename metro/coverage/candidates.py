@@ -19,11 +19,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from metro.coverage.columns import Columns
 from metro.coverage.demand import FloatArray, IntArray, kind_ids
 from metro.coverage.status import NO_STATUS, TRACEABLE_STATUSES, StatusMap
 from metro.levels import PUBLIC_LEVELS
@@ -56,7 +56,7 @@ class CapabilityRow:
 
 
 @dataclass(frozen=True, eq=False)
-class Candidates:
+class Candidates(Columns):
     """Candidate capabilities as columns; ``ready`` is check 4 and ``traceable`` check 5."""
 
     standard_id: IntArray
@@ -95,25 +95,6 @@ class Candidates:
     @property
     def u_rel_k2(self) -> FloatArray:
         return self.u_rel * (2.0 / self.k)
-
-    def concat(self, other: Candidates) -> Candidates:
-        out: dict[str, Any] = {
-            name: (
-                np.concatenate([getattr(self, name), getattr(other, name)])
-                if isinstance(getattr(self, name), np.ndarray)
-                else [*getattr(self, name), *getattr(other, name)]
-            )
-            for name in self.__dataclass_fields__
-        }
-        return Candidates(**out)
-
-    def take(self, index: Sequence[int] | IntArray) -> Candidates:
-        ix = np.asarray(index, dtype=np.int64)
-        out: dict[str, Any] = {}
-        for name in self.__dataclass_fields__:
-            col = getattr(self, name)
-            out[name] = col[ix] if isinstance(col, np.ndarray) else [col[i] for i in ix]
-        return Candidates(**out)
 
 
 def exam_problem(

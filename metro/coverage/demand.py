@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from metro.coverage.columns import Columns
 from metro.quantity_kinds import get_kind, kinds
 
 FloatArray = npt.NDArray[np.float64]
@@ -73,7 +74,7 @@ def factorize(keys: Sequence[str]) -> tuple[list[str], IntArray]:
 
 
 @dataclass(frozen=True, eq=False)
-class DemandItems:
+class DemandItems(Columns):
     """Demand items as columns; row i of every column is item i."""
 
     code: list[str]
@@ -155,26 +156,6 @@ class DemandItems:
             mpe_rel=[],
             count=[],
         )
-
-    def concat(self, other: DemandItems) -> DemandItems:
-        out: dict[str, Any] = {
-            name: (
-                np.concatenate([getattr(self, name), getattr(other, name)])
-                if isinstance(getattr(self, name), np.ndarray)
-                else [*getattr(self, name), *getattr(other, name)]
-            )
-            for name in self.__dataclass_fields__
-        }
-        return DemandItems(**out)
-
-    def take(self, index: Sequence[int] | IntArray) -> DemandItems:
-        """The items at ``index`` (in that order)."""
-        ix = np.asarray(index, dtype=np.int64)
-        out: dict[str, Any] = {}
-        for name in self.__dataclass_fields__:
-            col = getattr(self, name)
-            out[name] = col[ix] if isinstance(col, np.ndarray) else [col[i] for i in ix]
-        return DemandItems(**out)
 
 
 def registered_items(rows: Sequence[Sequence[Any]]) -> DemandItems:
