@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 from metro.errors import InvalidInput
 from metro.repositories import traceability as repo
 from metro.traceability.asset import find
+from metro.traceability.graph import StandardsGraph
 from metro.traceability.soundness import Judge
 from metro.traceability.sources import full_graph
 from metro.traceability.status import AssetKind
@@ -74,14 +75,20 @@ class ImpactReport:
         }
 
 
-def impact_report(conn: Connection, standard_code: str) -> ImpactReport:
-    """What S's latest failure puts in doubt; an empty report when S never failed."""
+def impact_report(
+    conn: Connection, standard_code: str, *, graph: StandardsGraph | None = None
+) -> ImpactReport:
+    """What S's latest failure puts in doubt; an empty report when S never failed.
+
+    ``graph``: the standards layer already read (callers asking about several standards read
+    it once).
+    """
     ref = find(conn, standard_code)
     if ref.kind != "standard":
         raise InvalidInput(
             f"{standard_code!r} is an instrument: impact starts from a reference standard"
         )
-    graph = full_graph(conn)
+    graph = graph or full_graph(conn)
     judge = Judge(graph)
     suspicions = Suspicions(graph, judge, None)
     failure = suspicions.latest_failure(ref.id)

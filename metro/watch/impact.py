@@ -14,6 +14,7 @@ from sqlalchemy import Connection, select
 from metro.db.models import Certificate, Standard
 from metro.notifications.outbox import Notice, add_many
 from metro.traceability import impact_report
+from metro.traceability.sources import full_graph
 from metro.watch.flags import WatchReport
 from metro.watch.runs import claim
 
@@ -31,10 +32,11 @@ def impact_watch(conn: Connection, *, at: date, now: datetime, every: bool = Fal
     for cid, _number, code in failures:
         latest[code] = cid
     notices: list[Notice] = []
+    graph = full_graph(conn) if latest else None  # read once for every failure
     for code, cid in latest.items():
         if not every and not claim(conn, "impact_watch", f"fail-{cid}", now=now):
             continue
-        report = impact_report(conn, code)
+        report = impact_report(conn, code, graph=graph)
         if report.failure is None:
             continue
         out.details["failures"].append(
