@@ -58,7 +58,7 @@ def init(db: DbOption = None, json: JsonOption = False) -> None:
         stdout.print(f"schema at revision {rev} in {eng.url.render_as_string(hide_password=True)}")
 
 
-def _require_schema(eng: object) -> None:
+def require_schema(eng: object) -> None:
     from metro.db.migrate import current_revision, head_revision
     from metro.errors import InvalidInput
 
@@ -78,7 +78,7 @@ def load(
     eng = engine(db)
     as_json = wants_json(json)
     with domain_errors(as_json):
-        _require_schema(eng)
+        require_schema(eng)
         with (
             load_progress(enabled=not as_json and sys.stderr.isatty()) as progress,
             eng.begin() as conn,
@@ -112,7 +112,7 @@ def export(
 
     eng = engine(db)
     with domain_errors(wants_json(json)):
-        _require_schema(eng)
+        require_schema(eng)
         with eng.connect() as conn:
             counts = export_bundle(conn, directory)
     if wants_json(json):
@@ -189,7 +189,7 @@ def serve(
 
     eng = engine(db)
     with domain_errors():
-        _require_schema(eng)
+        require_schema(eng)
     hooks = []
     if with_scheduler:
         from schedules.scheduler import MetroScheduler

@@ -23,7 +23,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from metro.cli.app import _require_schema, app
+from metro.cli.app import require_schema, app
 from metro.cli.common import (
     DbOption,
     Globals,
@@ -127,7 +127,7 @@ def coverage(
     eng = engine(db)
     as_json = wants_json(json)
     with domain_errors(as_json):
-        _require_schema(eng)
+        require_schema(eng)
         with eng.begin() as conn:
             report = service.coverage(conn, day, demand=demand.value)
             snapshot = (
@@ -243,7 +243,7 @@ def history(
     eng = engine(db)
     as_json = wants_json(json)
     with domain_errors(as_json):
-        _require_schema(eng)
+        require_schema(eng)
         with eng.connect() as conn:
             rows = snapshots.history(conn, demand=demand.value if demand else None)
     if as_json:
@@ -317,12 +317,12 @@ def plan(
     with domain_errors(as_json):
         if add is not None:
             proposed = proposals.read_proposals(add)
-            _require_schema(eng)
+            require_schema(eng)
             with eng.connect() as conn:
                 result: Any = service.plan(conn, day, proposed, demand=demand.value)
         else:
             assert suggest is not None
-            _require_schema(eng)
+            require_schema(eng)
             with eng.connect() as conn:
                 result = service.road_to_target(conn, day, suggest, demand=demand.value)
             if write is not None:

@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from metro.cli.app import _require_schema, app
+from metro.cli.app import require_schema, app
 from metro.cli.common import (
     DbOption,
     JsonOption,
@@ -38,7 +38,7 @@ def jobs_list(db: DbOption = None, json: JsonOption = False) -> None:
 
     eng = engine(db)
     with domain_errors(wants_json(json)):
-        _require_schema(eng)
+        require_schema(eng)
         with eng.connect() as conn:
             runs = last_runs(conn, limit=20)
     defs = [
@@ -79,7 +79,7 @@ def jobs_run(
     eng = engine(db)
     extra = {"every": True} if name == "impact_watch" else {}
     with domain_errors(wants_json(json)):
-        _require_schema(eng)
+        require_schema(eng)
         with eng.begin() as conn:
             report = run_watch(name, conn, at=day, now=datetime.now(UTC), **extra)
     out = report.as_dict()
@@ -110,7 +110,7 @@ def notices(
 
     eng = engine(db)
     with domain_errors(wants_json(json)):
-        _require_schema(eng)
+        require_schema(eng)
         with eng.connect() as conn:
             rows = list_notices(conn, owner=owner, limit=limit)
     if wants_json(json):
@@ -134,7 +134,7 @@ def scheduler(
 
     eng = engine(db)
     with domain_errors():
-        _require_schema(eng)
+        require_schema(eng)
     s = MetroScheduler(eng, poll=poll)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())

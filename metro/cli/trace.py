@@ -19,7 +19,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
-from metro.cli.app import _require_schema, app
+from metro.cli.app import require_schema, app
 from metro.cli.common import (
     DbOption,
     JsonOption,
@@ -90,7 +90,7 @@ def status(
     with domain_errors(as_json):
         day = _day(at)
         eng = engine(db)
-        _require_schema(eng)
+        require_schema(eng)
         with eng.connect() as conn:
             if asset is not None:
                 records = [status_of(conn, asset, day, lead)]
@@ -144,7 +144,7 @@ def chain(
     with domain_errors(as_json):
         day = _day(at)
         eng = engine(db)
-        _require_schema(eng)
+        require_schema(eng)
         with eng.connect() as conn:
             result = explain_chain(conn, asset, day)
     data = result.as_json()
@@ -205,7 +205,7 @@ def due(
     with domain_errors(as_json):
         day = _day(at)
         eng = engine(db)
-        _require_schema(eng)
+        require_schema(eng)
         with eng.connect() as conn:
             items = due_list(conn, day, within, owner=owner)
     if as_json:
@@ -232,7 +232,7 @@ def impact(
     as_json = wants_json(json)
     with domain_errors(as_json):
         eng = engine(db)
-        _require_schema(eng)
+        require_schema(eng)
         with eng.connect() as conn:
             report = impact_report(conn, standard)
     if as_json:
