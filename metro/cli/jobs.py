@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from metro.cli.app import require_schema, app
+from metro.cli.app import app, require_schema
 from metro.cli.common import (
     DbOption,
     JsonOption,

@@ -19,7 +19,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
-from metro.cli.app import require_schema, app
+from metro.cli.app import app, require_schema
 from metro.cli.common import (
     DbOption,
     JsonOption,
