@@ -53,6 +53,15 @@ class Certificate(Base):
     valid_until: Mapped[date | None] = mapped_column(Date)
     conclusion: Mapped[str] = mapped_column(String(8))
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Why it was revoked, and the same issuer's certificate this one replaces (DESIGN.md bundle
+    # contract's optional ``reason`` and ``supersedes``): an issued certificate is never edited.
+    revoked_reason: Mapped[str | None] = mapped_column(String(500))
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+    # The subject instrument's interval in force when the certificate was recorded: a
+    # certificate without ``valid_until`` is in date for that interval, whatever changes later.
+    interval_months: Mapped[int | None] = mapped_column(Integer)
+    # The day it was recorded in metro; a certificate dated after it is refused.
+    recorded_on: Mapped[date | None] = mapped_column(Date)
     change_id: Mapped[int | None] = mapped_column(ForeignKey("change_log.id"))
 
 
