@@ -1,24 +1,36 @@
-"""The FastAPI application factory."""
+"""The FastAPI application factory: routers per resource, problem+json errors, offline docs.
+
+``create_app(engine)`` builds the app over a database; ``background`` objects (the scheduler)
+start and stop with it; ``clock`` is where routes read "now" (tests fix it). On start the
+secrets (token signing key, verification-code key) are created when the database has none,
+so ``metro serve`` needs no environment variable.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from html import escape
-from typing import Annotated, Protocol
+from typing import Protocol
 
-from fastapi import Depends, FastAPI
-from fastapi.responses import HTMLResponse
+from fastapi import FastAPI
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
-from api import errors
-from api.deps import session
+from api import auth, docs, errors, web
+from api.clock import Clock, system_clock
+from api.routers import (
+    bundles,
+    certificates,
+    dcc,
+    home,
+    instruments,
+    reports,
+    standards,
+    verify,
+)
+from api.routers import supervision as supervision_routes
 from metro import __version__
-from metro.db.engine import make_engine, session_factory
-from metro.overview import overview
-
-SessionDep = Annotated[Session, Depends(session)]
+from metro.db.engine import make_engine
+from metro.services import accounts
 
 
 class Background(Protocol):
@@ -29,9 +41,17 @@ class Background(Protocol):
     def stop(self) -> None: ...
 
 
-def create_app(engine: Engine | None = None, *, background: Sequence[Background] = ()) -> FastAPI:
+def create_app(
+    engine: Engine | None = None,
+    *,
+    background: Sequence[Background] = (),
+    clock: Clock = system_clock,
+) -> FastAPI:
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        with app.state.engine.begin() as conn:
+            for name in (accounts.TOKEN_SIGNING, accounts.VERIFICATION_CODE):
+                accounts.secret(conn, name=name, now=clock())
         for b in background:
             b.start()
         try:
@@ -44,41 +64,27 @@ def create_app(engine: Engine | None = None, *, background: Sequence[Background]
         title="metro",
         version=__version__,
         lifespan=lifespan,
-        description="Metrology standards and calibration traceability",
+        description="Metrology standards and calibration traceability (计量标准与量传溯源)",
+        openapi_url=docs.OPENAPI_URL,
+        docs_url=None,
+        redoc_url=None,
     )
-    app.state.sessions = session_factory(engine or make_engine())
+    app.state.engine = engine or make_engine()
+    app.state.clock = clock
     errors.install(app)
-
-    @app.get("/api/health")
-    def health() -> dict[str, str]:
-        return {"status": "ok"}
-
-    @app.get("/api/overview")
-    def get_overview(s: SessionDep) -> dict[str, int]:
-        return vars(overview(s))
-
-    @app.get("/", response_class=HTMLResponse)
-    def home(s: SessionDep) -> str:
-        o = overview(s)
-        rows = "".join(
-            f"<tr><th>{escape(label)}</th><td>{n:,}</td></tr>"
-            for label, n in (
-                ("机构 Organizations", o.organizations),
-                ("计量标准 Measurement standards", o.standards),
-                ("社会公用计量标准 Public standards", o.public_standards),
-                ("计量器具 Instruments", o.instruments),
-                ("证书 Certificates", o.certificates),
-                ("量传溯源需求 Demand items", o.demands),
-            )
-        )
-        return (
-            "<!doctype html><html lang='zh'><head><meta charset='utf-8'>"
-            "<title>metro — 量传溯源信息系统</title>"
-            "<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:48rem}"
-            "th{text-align:left;padding-right:2rem}td{text-align:right}</style></head><body>"
-            "<h1>metro</h1><p>计量标准与量传溯源信息系统 · "
-            "Metrology standards and calibration traceability</p>"
-            f"<table>{rows}</table><p><a href='/docs'>API</a></p></body></html>"
-        )
-
+    docs.install(app)
+    web.install(app)
+    for router in (
+        home.router,
+        auth.router,
+        instruments.router,
+        standards.router,
+        certificates.router,
+        bundles.router,
+        dcc.router,
+        reports.router,
+        supervision_routes.router,
+        verify.router,
+    ):
+        app.include_router(router)
     return app

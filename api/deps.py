@@ -1,19 +1,17 @@
-"""Request dependencies: one session per request, committed or rolled back here."""
+"""Request dependencies: one connection per request, in one transaction, committed or rolled
+back here (services never commit)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from fastapi import Request
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine
 
 
-def session(request: Request) -> Iterator[Session]:
-    factory = request.app.state.sessions
-    with factory() as s:
-        try:
-            yield s
-            s.commit()
-        except Exception:
-            s.rollback()
-            raise
+def connection(request: Request) -> Iterator[Connection]:
+    """A Connection in a transaction (``engine.begin()``): committed when the route returns,
+    rolled back when it raises."""
+    engine: Engine = request.app.state.engine
+    with engine.begin() as conn:
+        yield conn

@@ -58,6 +58,7 @@ def province(n_items: int, n_standards: int, seed: int = 2018) -> tuple[DemandIt
             hi = float(LADDER[int(rng.integers(len(LADDER)))])
             rows.append(
                 CapabilityRow(
+                    id=None,
                     standard_id=sid,
                     standard=f"S{sid:05d}",
                     level="public_highest" if rng.random() < 0.3 else "public_secondary",

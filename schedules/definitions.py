@@ -55,4 +55,16 @@ def default_jobs(timezone: str) -> list[JobDef]:
             IntervalTrigger(minutes=1, timezone=timezone),
             "every minute: send pending notifications (webhook, e-mail)",
         ),
+        JobDef(
+            "supervision_watch",
+            "schedules.jobs:supervision_watch",
+            CronTrigger(day=1, hour=7, minute=30, timezone=timezone),
+            "monthly, 1st 07:30: mandatory instruments not compliant, bureau summary",
+        ),
+        JobDef(
+            "interval_review",
+            "schedules.jobs:interval_review",
+            CronTrigger(day=1, hour=8, minute=0, timezone=timezone),
+            "monthly, 1st 08:00: interval proposals for changed as-found histories",
+        ),
     ]

@@ -67,19 +67,24 @@ class MetroScheduler:
     # --- leadership -------------------------------------------------------------------------
 
     def step(self) -> bool:
-        """Take or renew the lease; start or stop the APScheduler accordingly. True if leading."""
+        """Take or renew the lease; start or stop the APScheduler accordingly. True if leading.
+
+        Taking and losing the lease are logged (INFO and WARNING on ``metro.scheduler``), so
+        an operator sees which process leads and when another took over.
+        """
         try:
             with self.engine.begin() as conn:
                 held = leases.acquire(
                     conn, LEASE, self.holder, now=datetime.now(UTC), ttl=self.lease_ttl
                 )
-        except Exception:  # the database is away: stop acting, try again later
-            log.exception("lease check failed")
+        except Exception as exc:  # the database is away: stop acting, try again later
+            log.warning("lease check failed (%s); not leading until it answers", exc)
             held = False
         if held and self._aps is None:
+            log.info("took the scheduler lease as %s", self.holder)
             self._start_aps()
         elif not held and self._aps is not None:
-            log.warning("lost the scheduler lease; stopping jobs")
+            log.warning("lost the scheduler lease (%s); stopping jobs", self.holder)
             self._stop_aps()
         return held
 
@@ -99,12 +104,16 @@ class MetroScheduler:
         if self._thread is not None:
             self._thread.join(timeout=self.poll + 5)
             self._thread = None
+        was_leading = self._aps is not None
         self._stop_aps()
         try:
             with self.engine.begin() as conn:
                 leases.release(conn, LEASE, self.holder)
-        except Exception:
-            log.exception("could not release the scheduler lease")
+        except Exception as exc:
+            log.warning("could not release the scheduler lease: %s", exc)
+            return
+        if was_leading:
+            log.info("released the scheduler lease (%s)", self.holder)
 
     # --- the APScheduler --------------------------------------------------------------------
 
@@ -143,7 +152,6 @@ class MetroScheduler:
                 job.remove()
         aps.resume()
         self._aps = aps
-        log.info("leading the schedule as %s", self.holder)
 
     def _stop_aps(self) -> None:
         if self._aps is not None:

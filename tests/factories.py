@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from metro.bundle.contract import FILES
+from metro.bundle.contract import FILES, OPTIONAL
 
 
 def organization(
@@ -103,6 +103,8 @@ def certificate(
     kind: str = "verification",
     conclusion: str = "pass",
     status: str = "valid",
+    reason: str = "",
+    supersedes: str = "",
 ) -> dict[str, str]:
     return {
         "number": number,
@@ -114,6 +116,8 @@ def certificate(
         "conclusion": conclusion,
         "references": references,
         "status": status,
+        "reason": reason,
+        "supersedes": supersedes,
     }
 
 
@@ -237,10 +241,15 @@ def small_province() -> dict[str, list[dict[str, str]]]:
 
 
 def write_bundle(directory: Path, files: dict[str, list[dict[str, str]]]) -> Path:
+    """Write the files; optional columns only when some row has a value (as export does)."""
     directory.mkdir(parents=True, exist_ok=True)
     for name, rows in files.items():
+        optional = OPTIONAL.get(name, ())
+        columns = [c for c in FILES[name] if c not in optional or any(r.get(c) for r in rows)]
         with (directory / name).open("w", encoding="utf-8", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=FILES[name], lineterminator="\n")
+            w = csv.DictWriter(
+                f, fieldnames=columns, lineterminator="\n", extrasaction="ignore"
+            )
             w.writeheader()
             w.writerows(rows)
     return directory

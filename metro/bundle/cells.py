@@ -11,6 +11,7 @@ from datetime import date
 from metro.bundle.contract import FALSE_WORDS, TRUE_WORDS
 from metro.bundle.issues import BundleIssue
 from metro.errors import InvalidInput
+from metro.model.fields import MAX_INT, finite_problem, integer_problem, text_problem
 from metro.quantity_kinds import QuantityKind
 from metro.units import canonical, relative
 
@@ -40,7 +41,24 @@ class Row:
 
     def fail(self, column: str, value: str, why: str) -> None:
         self.bad = True
-        self.issues.append(BundleIssue(self.file, self.line, column, value, why))
+        self.issues.append(BundleIssue(self.file, self.line, column, value, why, self.key()))
+
+    def key(self) -> str:
+        """The row's own code or number: its first contract column (code, number, standard…)."""
+        return self.cells[next(iter(self.columns.values()))].strip() if self.columns else ""
+
+    def texts(self, limits: dict[str, int]) -> None:
+        """Free-text cells fit their database columns and hold no NUL (metro.model.fields)."""
+        cells, columns = self.cells, self.columns
+        for column, limit in limits.items():
+            i = columns.get(column)
+            if i is None:
+                continue  # an optional column the file does not have
+            v = cells[i]
+            if len(v) > limit or "\x00" in v:
+                why = text_problem(v.strip(), limit)
+                if why:
+                    self.fail(column, v, why)
 
     # --- typed cells -------------------------------------------------------------------------
 
@@ -89,7 +107,9 @@ class Row:
         self.fail(column, v, "must be true or false")
         return None
 
-    def integer(self, column: str, *, required: bool, minimum: int) -> int | None:
+    def integer(
+        self, column: str, *, required: bool, minimum: int, maximum: int = MAX_INT
+    ) -> int | None:
         v = self.get(column)
         if not v:
             if required:
@@ -100,8 +120,9 @@ class Row:
         except ValueError:
             self.fail(column, v, "not a whole number")
             return None
-        if n < minimum:
-            self.fail(column, v, f"must be at least {minimum}")
+        why = integer_problem(n, minimum, maximum)
+        if why:
+            self.fail(column, v, why)
             return None
         return n
 
@@ -132,10 +153,14 @@ class Row:
         if kind is None:
             return None
         try:
-            return canonical(v, kind)
+            x = canonical(v, kind)
         except InvalidInput as exc:
             self.fail(column, v, str(exc))
             return None
+        if x - x != 0.0:  # not finite: 1e308 MPa is inf Pa
+            self.fail(column, v, finite_problem(x) or "")
+            return None
+        return x
 
     def difference(self, column: str, kind: QuantityKind | None) -> float | None:
         """An uncertainty or MPE: a non-negative difference of ``kind``; empty gives None."""
@@ -146,6 +171,9 @@ class Row:
             x = canonical(v, kind, difference=True)
         except InvalidInput as exc:
             self.fail(column, v, str(exc))
+            return None
+        if x - x != 0.0:
+            self.fail(column, v, finite_problem(x) or "")
             return None
         if x < 0:
             self.fail(column, v, "must not be negative")
@@ -161,6 +189,9 @@ class Row:
             x = relative(v)
         except InvalidInput as exc:
             self.fail(column, v, str(exc))
+            return None
+        if x - x != 0.0:
+            self.fail(column, v, finite_problem(x) or "")
             return None
         if x < 0:
             self.fail(column, v, "must not be negative")

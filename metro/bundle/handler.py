@@ -46,6 +46,10 @@ class Handler:
     def finish(self) -> None:
         """Called after the last chunk (handlers that group rows write them here)."""
 
+    def review(self, records: list[Record]) -> None:
+        """Called for every chunk, clean bundle or not, before ``flush``: checks that need the
+        stored rows (a handler that reports differences as row errors does it here)."""
+
     def duplicate(self, row: Row, column: str, key: object, value: str) -> bool:
         if key in self.seen:
             row.fail(column, value, f"duplicate: {column} {value!r} appears twice in this file")

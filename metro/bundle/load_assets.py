@@ -9,12 +9,14 @@ from sqlalchemy import delete
 
 from metro.bundle import rows
 from metro.bundle.cells import Row
-from metro.bundle.contract import ORGANIZATION_KINDS, STANDARD_STATUSES
+from metro.bundle.contract import LIMITS, ORGANIZATION_KINDS, STANDARD_STATUSES
 from metro.bundle.handler import Handler, Record
 from metro.db import bulk
 from metro.db.base import table_of
 from metro.db.models import Capability, Demand, Instrument, Organization, Standard
-from metro.levels import LEVELS, PUBLIC_LEVELS
+from metro.model.fields import MAX_INTERVAL_MONTHS, uncertainty_problem
+from metro.model.levels import LEVELS, PUBLIC_LEVELS
+from metro.model.standard import public_exam_problem
 from metro.quantity_kinds import QuantityKind, kinds
 
 
@@ -66,6 +68,7 @@ class Organizations(Handler):
     stored_rows = rows.organization_rows
 
     def check(self, row: Row) -> Record | None:
+        row.texts(LIMITS[self.file])
         code = row.required("code")
         name = row.required("name")
         kind = row.choice("kind", ORGANIZATION_KINDS)
@@ -106,6 +109,7 @@ class Standards(Handler):
 
     def check(self, row: Row) -> Record | None:
         st = self.state
+        row.texts(LIMITS[self.file])
         code, name, owner, owner_id = _asset_head(row, st.orgs)
         level = row.choice("level", LEVELS)
         exam_cert = row.get("exam_cert")
@@ -119,12 +123,7 @@ class Standards(Handler):
                 ("exam_valid_until", until),
             ):
                 if not v and not row.get(col):
-                    row.fail(
-                        col,
-                        "",
-                        f"a {level} standard (社会公用计量标准) needs its "
-                        "examination certificate (考核证书) and its validity dates",
-                    )
+                    row.fail(col, "", public_exam_problem(level))
         if start and until and until < start:
             row.fail("exam_valid_until", until, f"before exam_valid_from {start}")
         if not code or self.duplicate(row, "code", code, code):
@@ -136,6 +135,8 @@ class Standards(Handler):
         id_ = known[0] if known else st.allocate(self.table)
         # An unknown level is reported here once; "" keeps later rows from repeating it.
         st.standards[code] = (id_, level if level in LEVELS else "")
+        if owner_id is not None:
+            st.standard_owners[id_] = owner_id
         if row.bad:
             return None
         norm = (code, name, owner, level, exam_cert, start or "", until or "", status)
@@ -179,6 +180,7 @@ class Capabilities(Handler):
 
     def check(self, row: Row) -> Record | None:
         st = self.state
+        row.texts(LIMITS[self.file])
         code = row.required("standard")
         known = st.standards.get(code)
         if code and known is None:
@@ -186,6 +188,8 @@ class Capabilities(Handler):
         kind = _kind(row)
         lo, hi = _range(row, kind)
         u_abs, u_rel = _linear(row, kind, "u_abs", "u_rel", "an expanded uncertainty")
+        if not row.bad and (why := uncertainty_problem(u_abs or 0.0, u_rel or 0.0)):
+            row.fail("u_abs", row.get("u_abs"), why)
         k = row.positive("k", default=2.0)
         if known is None or kind is None:
             return None
@@ -288,12 +292,15 @@ class Instruments(Handler):
 
     def check(self, row: Row) -> Record | None:
         st = self.state
+        row.texts(LIMITS[self.file])
         code, name, owner, owner_id = _asset_head(row, st.orgs)
         kind = _kind(row)
         lo, hi = _range(row, kind)
         mpe_abs, mpe_rel = _linear(row, kind, "mpe_abs", "mpe_rel", "a maximum permissible error")
         mandatory = row.boolean("mandatory")
-        months = row.integer("interval_months", required=False, minimum=1)
+        months = row.integer(
+            "interval_months", required=False, minimum=1, maximum=MAX_INTERVAL_MONTHS
+        )
         if not code or self.duplicate(row, "code", code, code):
             return None
         if code in st.standards:
@@ -302,6 +309,7 @@ class Instruments(Handler):
         known = st.instruments.get(code)
         id_ = known[0] if known else st.allocate(self.table)
         st.instruments[code] = (id_, kind.code if kind else "")
+        st.intervals[id_] = months
         if row.bad or kind is None:
             return None
         g = row.get
@@ -373,6 +381,7 @@ class Demands(Handler):
             from sqlalchemy import select
 
             self.stored = dict(st.conn.execute(select(Demand.code, Demand.id)).all())
+        row.texts(LIMITS[self.file])
         code = row.required("code")
         kind = _kind(row)
         lo, hi = _range(row, kind)

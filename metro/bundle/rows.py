@@ -151,7 +151,7 @@ def certificate_rows(
     conn: Connection, ids: Collection[int] | None = None
 ) -> Iterator[tuple[int, Row]]:
     c, o = Certificate, Organization
-    ss, si = aliased(Standard), aliased(Instrument)
+    ss, si, sup = aliased(Standard), aliased(Instrument), aliased(Certificate)
     stmt = (
         select(
             c.id,
@@ -164,10 +164,13 @@ def certificate_rows(
             c.valid_until,
             c.conclusion,
             c.revoked,
+            c.revoked_reason,
+            sup.number,
         )
         .join(o, o.id == c.issuer_id)
         .outerjoin(ss, ss.id == c.subject_standard_id)
         .outerjoin(si, si.id == c.subject_instrument_id)
+        .outerjoin(sup, sup.id == c.supersedes_id)
         .order_by(c.id)
     )
     # Both streams are in certificate-id order: merge references in as they come.
@@ -193,8 +196,33 @@ def certificate_rows(
                     r[8],
                     REFERENCE_SEPARATOR.join(codes),
                     "revoked" if r[9] else "valid",
+                    r[10] or "",
+                    r[11] or "",
                 ),
             )
+
+
+def certificate_labels(conn: Connection, ids: Collection[int]) -> dict[int, str]:
+    """ISSUER#NUMBER of the certificates ``ids``."""
+    c, o = Certificate, Organization
+    stmt = select(c.id, o.code, c.number).join(o, o.id == c.issuer_id)
+    out: dict[int, str] = {}
+    for s in _batches(stmt, c.id, ids):
+        out.update({r[0]: f"{r[1]}{QUALIFIER}{r[2]}" for r in conn.execute(s)})
+    return out
+
+
+def optional_columns_used(conn: Connection, file: str) -> set[str]:
+    """The optional columns of ``file`` that some stored row has a value for."""
+    c = Certificate
+    if file != "certificates.csv":
+        return set()
+    used = set()
+    if conn.execute(select(c.id).where(c.revoked_reason.is_not(None)).limit(1)).first():
+        used.add("reason")
+    if conn.execute(select(c.id).where(c.supersedes_id.is_not(None)).limit(1)).first():
+        used.add("supersedes")
+    return used
 
 
 def ambiguous_numbers(conn: Connection) -> set[str]:

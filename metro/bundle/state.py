@@ -35,6 +35,12 @@ class LoadState:
     standards: dict[str, tuple[int, str]] = field(default_factory=dict)
     standard_kinds: dict[int, list[str]] = field(default_factory=dict)
     instruments: dict[str, tuple[int, str]] = field(default_factory=dict)
+    # instrument id -> interval_months (kept with each certificate recorded for it)
+    intervals: dict[int, int | None] = field(default_factory=dict)
+    # standard id -> owner id (a lab's bundle cites only its own standards)
+    standard_owners: dict[int, int] = field(default_factory=dict)
+    # The actor's organization id when its bundle is scoped to it (a lab), else None.
+    scope: int | None = None
     certificates: dict[tuple[int, str], int] = field(default_factory=dict)
     # certificate id -> (kind of subject: "s" standard / "i" instrument, subject id)
     subjects: dict[int, tuple[str, int]] = field(default_factory=dict)
@@ -69,20 +75,22 @@ class LoadState:
     def read_keys(self) -> None:
         c = self.conn
         self.orgs = dict(c.execute(select(Organization.code, Organization.id)).all())
-        self.standards = {
-            code: (id_, level)
-            for code, id_, level in c.execute(select(Standard.code, Standard.id, Standard.level))
-        }
+        self.standards = {}
+        for code, id_, level, owner in c.execute(
+            select(Standard.code, Standard.id, Standard.level, Standard.owner_id)
+        ):
+            self.standards[code] = (id_, level)
+            self.standard_owners[id_] = owner
         for sid, kind in c.execute(
             select(Capability.standard_id, Capability.quantity).order_by(Capability.id)
         ):
             self.standard_kinds.setdefault(sid, []).append(kind)
-        self.instruments = {
-            code: (id_, q)
-            for code, id_, q in c.execute(
-                select(Instrument.code, Instrument.id, Instrument.quantity)
-            )
-        }
+        self.instruments = {}
+        for code, id_, q, months in c.execute(
+            select(Instrument.code, Instrument.id, Instrument.quantity, Instrument.interval_months)
+        ):
+            self.instruments[code] = (id_, q)
+            self.intervals[id_] = months
         cols = (
             Certificate.id,
             Certificate.issuer_id,

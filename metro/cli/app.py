@@ -16,13 +16,20 @@ from metro.cli.common import (
     DbOption,
     Globals,
     JsonOption,
+    connect,
     domain_errors,
     engine,
+    log_to_stderr,
+    output_folder,
     print_json,
+    require_schema,
     stdout,
     wants_json,
 )
 from metro.cli.progress import load_progress
+
+# require_schema is re-exported: the command modules of every feature import it from here.
+__all__ = ["app", "main", "require_schema"]
 
 app = typer.Typer(
     name="metro",
@@ -46,24 +53,21 @@ def _actor() -> str:
 @app.command()
 def init(db: DbOption = None, json: JsonOption = False) -> None:
     """Create or upgrade the schema (Alembic migrations)."""
+    from metro.db.connect import check_not_newer
     from metro.db.migrate import current_revision, upgrade
 
-    eng = engine(db)
+    eng = engine(db, create=True)
     with domain_errors(wants_json(json)):
-        upgrade(eng)
-    rev = current_revision(eng)
+        check_not_newer(eng)
+        restored = upgrade(eng)
+        rev = current_revision(eng)
+    where = eng.url.render_as_string(hide_password=True)
     if wants_json(json):
-        print_json({"database": eng.url.render_as_string(hide_password=True), "revision": rev})
-    else:
-        stdout.print(f"schema at revision {rev} in {eng.url.render_as_string(hide_password=True)}")
-
-
-def require_schema(eng: object) -> None:
-    from metro.db.migrate import current_revision, head_revision
-    from metro.errors import InvalidInput
-
-    if current_revision(eng) != head_revision(eng):  # type: ignore[arg-type]
-        raise InvalidInput("the database schema is missing or old: run `metro init` first")
+        print_json({"database": where, "revision": rev, "restored_triggers": restored})
+        return
+    stdout.print(f"schema at revision {rev} in {where}")
+    if restored:
+        stdout.print(f"re-created the change-log guard trigger(s): {', '.join(restored)}")
 
 
 @app.command()
@@ -75,17 +79,16 @@ def load(
     """Import a province bundle, all-or-nothing: every bad row is reported and nothing written."""
     from metro.bundle.load import load_bundle
 
-    eng = engine(db)
     as_json = wants_json(json)
-    with domain_errors(as_json):
-        require_schema(eng)
-        with (
-            load_progress(enabled=not as_json and sys.stderr.isatty()) as progress,
-            eng.begin() as conn,
-        ):
-            report = load_bundle(
-                conn, directory, actor=_actor(), now=datetime.now(UTC), progress=progress
-            )
+    eng = connect(db, json=as_json)
+    with (
+        domain_errors(as_json),
+        load_progress(enabled=not as_json and sys.stderr.isatty()) as progress,
+        eng.begin() as conn,
+    ):
+        report = load_bundle(
+            conn, directory, actor=_actor(), now=datetime.now(UTC), progress=progress
+        )
     if as_json:
         print_json({"source": report.source, "change": report.change_id, "files": report.counts})
         return
@@ -110,9 +113,9 @@ def export(
     """Write the database as a province bundle (load of the export is lossless)."""
     from metro.bundle.export import export_bundle
 
-    eng = engine(db)
+    eng = connect(db, json=wants_json(json))
     with domain_errors(wants_json(json)):
-        require_schema(eng)
+        output_folder(directory, "DIRECTORY")
         with eng.connect() as conn:
             counts = export_bundle(conn, directory)
     if wants_json(json):
@@ -136,6 +139,7 @@ def synth(
     from metro.synth import generate
 
     with domain_errors(wants_json(json)):
+        output_folder(out, "--out")
         counts = generate(out, seed=seed, instruments=instruments, settings=settings)
     if wants_json(json):
         print_json({"directory": str(out), "files": counts})
@@ -176,26 +180,56 @@ def kinds(json: JsonOption = False) -> None:
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    port: Annotated[int, typer.Option(help="Port (1–65535).")] = 8000,
     with_scheduler: Annotated[
         bool, typer.Option("--scheduler/--no-scheduler", help="Run the scheduler inside.")
     ] = True,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes.")] = 1,
     db: DbOption = None,
 ) -> None:
     """Run the web app and API (default http://127.0.0.1:8000), with the scheduler inside."""
+    from metro.errors import InvalidInput
+
+    with domain_errors():
+        if not 0 < port < 65536:  # refused, never wrapped to another port
+            raise InvalidInput(f"--port {port}: a port is a number from 1 to 65535")
+        _check_free(host, port)
+    eng = connect(db)
+    if with_scheduler:
+        log_to_stderr()  # the scheduler says when it takes or loses its lease
+
     import uvicorn
+
+    if workers > 1:  # each process imports the app by name: the URL travels in the environment
+        from metro.cli import workers as w
+
+        os.environ[w.URL_VARIABLE] = eng.url.render_as_string(hide_password=False)
+        os.environ[w.SCHEDULER_VARIABLE] = "1" if with_scheduler else "0"
+        uvicorn.run(f"{w.__name__}:worker_app", factory=True, workers=workers, host=host,
+                    port=port)
+        return
 
     from api.app import create_app
 
-    eng = engine(db)
-    with domain_errors():
-        require_schema(eng)
     hooks = []
     if with_scheduler:
         from schedules.scheduler import MetroScheduler
 
         hooks.append(MetroScheduler(eng))
     uvicorn.run(create_app(eng, background=hooks), host=host, port=port)
+
+
+def _check_free(host: str, port: int) -> None:
+    """Say in one line that the address is taken (or not ours) before uvicorn starts."""
+    import socket
+
+    from metro.errors import InvalidInput
+
+    try:
+        with socket.create_server((host, port), reuse_port=False):
+            pass
+    except OSError as exc:
+        raise InvalidInput(f"--host {host} --port {port}: cannot listen there ({exc.strerror})")
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ saves the suggestions in the format ``--add`` reads).
 
 from __future__ import annotations
 
+import getpass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -69,6 +70,12 @@ coverage_app = typer.Typer(
 app.add_typer(coverage_app, name="coverage")
 
 
+def _actor() -> Any:
+    from metro.model.actor import cli_actor
+
+    return cli_actor(getpass.getuser())
+
+
 def _at(value: str | None) -> date:
     return date.today() if value is None else parse_date(value, "--at")
 
@@ -119,7 +126,8 @@ def coverage(
         Globals.db = db or Globals.db
         Globals.json = json or Globals.json
         return
-    from metro.coverage import files, service, snapshots
+    from metro.coverage import files
+    from metro.services import coverage as service
 
     day = _at(at)
     if chart is not None and chart.suffix.lower() not in files.CHART_SUFFIXES:
@@ -129,9 +137,9 @@ def coverage(
     with domain_errors(as_json):
         require_schema(eng)
         with eng.begin() as conn:
-            report = service.coverage(conn, day, demand=demand.value)
+            report = service.report(conn, actor=_actor(), at=day, demand=demand.value)
             snapshot = (
-                snapshots.save_snapshot(conn, report, computed_at=datetime.now(UTC))
+                service.snapshot(conn, actor=_actor(), now=datetime.now(UTC), report=report)
                 if save
                 else None
             )
@@ -238,14 +246,15 @@ def history(
     json: JsonOption = False,
 ) -> None:
     """The stored coverage snapshots, oldest first: the trend towards 95 %."""
-    from metro.coverage import snapshots
+    from metro.services import coverage as service
 
     eng = engine(db)
     as_json = wants_json(json)
     with domain_errors(as_json):
         require_schema(eng)
         with eng.connect() as conn:
-            rows = snapshots.history(conn, demand=demand.value if demand else None)
+            rows = service.history(conn, actor=_actor(),
+                                   demand=demand.value if demand else None)
     if as_json:
         print_json([s.as_dict() for s in rows])
         return
@@ -304,7 +313,8 @@ def plan(
 
     Proposed capabilities are assumed active, examined and traceable.
     """
-    from metro.coverage import proposals, service
+    from metro.coverage import proposals
+    from metro.services import coverage as service
 
     if (add is None) == (suggest is None):
         raise typer.BadParameter("give exactly one of --add FILE or --suggest K",
@@ -319,12 +329,14 @@ def plan(
             proposed = proposals.read_proposals(add)
             require_schema(eng)
             with eng.connect() as conn:
-                result: Any = service.plan(conn, day, proposed, demand=demand.value)
+                result: Any = service.plan(conn, actor=_actor(), at=day, proposals=proposed,
+                                           demand=demand.value)
         else:
             assert suggest is not None
             require_schema(eng)
             with eng.connect() as conn:
-                result = service.road_to_target(conn, day, suggest, demand=demand.value)
+                result = service.suggest(conn, actor=_actor(), at=day, k=suggest,
+                                         demand=demand.value)
             if write is not None:
                 try:
                     proposals.write_proposals(write, result.capability_rows())

@@ -11,17 +11,21 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from metro.cli.app import app, require_schema
+from metro.cli.app import app
 from metro.cli.common import (
     DbOption,
     JsonOption,
+    connect,
     domain_errors,
-    engine,
+    log_to_stderr,
     parse_date,
     print_json,
     stdout,
     wants_json,
 )
+
+#: A limit past any outbox (and inside every database's integer range).
+MAX_LIMIT = 1_000_000
 
 jobs_app = typer.Typer(
     help="Scheduled jobs: list them, or run one now for a date.", no_args_is_help=True
@@ -36,11 +40,9 @@ def jobs_list(db: DbOption = None, json: JsonOption = False) -> None:
     from schedules.definitions import default_jobs
     from schedules.jobs import TIMEZONE
 
-    eng = engine(db)
-    with domain_errors(wants_json(json)):
-        require_schema(eng)
-        with eng.connect() as conn:
-            runs = last_runs(conn, limit=20)
+    eng = connect(db, json=json)
+    with domain_errors(wants_json(json)), eng.connect() as conn:
+        runs = last_runs(conn, limit=20)
     defs = [
         {"id": d.id, "func": d.func, "trigger": str(d.trigger), "description": d.description}
         for d in default_jobs(TIMEZONE)
@@ -76,12 +78,10 @@ def jobs_run(
             f"{name!r} is not a job; jobs: {', '.join(WATCHES)}", param_hint="NAME"
         )
     day = parse_date(at, "--at") if at else date.today()
-    eng = engine(db)
+    eng = connect(db, json=json)
     extra = {"every": True} if name == "impact_watch" else {}
-    with domain_errors(wants_json(json)):
-        require_schema(eng)
-        with eng.begin() as conn:
-            report = run_watch(name, conn, at=day, now=datetime.now(UTC), **extra)
+    with domain_errors(wants_json(json)), eng.begin() as conn:
+        report = run_watch(name, conn, at=day, now=datetime.now(UTC), **extra)
     out = report.as_dict()
     if wants_json(json):
         print_json(out)
@@ -101,18 +101,18 @@ def jobs_run(
 @app.command()
 def notices(
     owner: Annotated[str | None, typer.Option("--owner", help="Organization code.")] = None,
-    limit: Annotated[int, typer.Option(min=1, help="At most this many, newest first.")] = 200,
+    limit: Annotated[
+        int, typer.Option(min=1, max=MAX_LIMIT, help="At most this many, newest first.")
+    ] = 200,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
     """Notifications in the outbox (newest first), with their delivery state."""
     from metro.notifications.outbox import notices as list_notices
 
-    eng = engine(db)
-    with domain_errors(wants_json(json)):
-        require_schema(eng)
-        with eng.connect() as conn:
-            rows = list_notices(conn, owner=owner, limit=limit)
+    eng = connect(db, json=json)
+    with domain_errors(wants_json(json)), eng.connect() as conn:
+        rows = list_notices(conn, owner=owner, limit=limit)
     if wants_json(json):
         print_json(rows)
         return
@@ -132,9 +132,8 @@ def scheduler(
     """Run the scheduler on its own (lead when the lease is free; Ctrl-C to stop)."""
     from schedules.scheduler import MetroScheduler
 
-    eng = engine(db)
-    with domain_errors():
-        require_schema(eng)
+    log_to_stderr()  # taking and losing the lease is news for the operator
+    eng = connect(db)
     s = MetroScheduler(eng, poll=poll)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())

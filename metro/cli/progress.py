@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
 from metro.cli.common import stderr
@@ -13,8 +14,10 @@ Update = Callable[[str, int], None]
 
 
 @contextmanager
-def load_progress(*, enabled: bool) -> Iterator[Update | None]:
-    """Yields ``update(file, rows_done)`` for the loader, or None when disabled."""
+def load_progress(*, enabled: bool, console: Console | None = None) -> Iterator[Update | None]:
+    """Yields ``update(file, rows_done)`` for the loader, or None when disabled. The bar shows
+    one line per file: its name and the rows done (``40,000 rows``), on ``console`` (stderr
+    unless given)."""
     if not enabled:
         yield None
         return
@@ -23,7 +26,7 @@ def load_progress(*, enabled: bool) -> Iterator[Update | None]:
         TextColumn("{task.description}"),
         TextColumn("{task.completed:,} rows"),
         TimeElapsedColumn(),
-        console=stderr,
+        console=console or stderr,
         transient=True,
     )
     tasks: dict[str, TaskID] = {}

@@ -8,6 +8,7 @@ naming the value; usage errors (a missing argument, a negative number of days) e
 
 from __future__ import annotations
 
+import getpass
 import json as jsonlib
 import sys
 from collections.abc import Iterable
@@ -30,6 +31,7 @@ from metro.cli.common import (
     stdout,
     wants_json,
 )
+from metro.model.statuses import Status
 
 AtOption = Annotated[
     str | None,
@@ -39,16 +41,22 @@ LeadOption = Annotated[
     int, typer.Option("--lead", min=0, help="Days ahead that make a certificate due_soon.")
 ]
 
-COLOURS = {
-    "never_calibrated": "bright_black",
-    "failed": "bold red",
-    "overdue": "red",
-    "untraceable": "magenta",
-    "suspect": "yellow",
-    "due_soon": "cyan",
-    "valid": "green",
+COLOURS: dict[str, str] = {  # keyed by the model's words (a StrEnum is its string)
+    Status.NEVER_CALIBRATED: "bright_black",
+    Status.FAILED: "bold red",
+    Status.OVERDUE: "red",
+    Status.UNTRACEABLE: "magenta",
+    Status.SUSPECT: "yellow",
+    Status.DUE_SOON: "cyan",
+    Status.VALID: "green",
 }
 TABLE_ROWS = 500
+
+
+def _actor() -> Any:
+    from metro.model.actor import cli_actor
+
+    return cli_actor(getpass.getuser())
 
 
 def _day(value: str | None) -> date:
@@ -84,7 +92,7 @@ def status(
 ) -> None:
     """Status of one asset, or of all: never_calibrated, failed, overdue, untraceable, suspect,
     due_soon or valid, with the reason."""
-    from metro.traceability import province_status, status_of
+    from metro.services import traceability as service
 
     as_json = wants_json(json)
     with domain_errors(as_json):
@@ -92,20 +100,14 @@ def status(
         eng = engine(db)
         require_schema(eng)
         with eng.connect() as conn:
-            if asset is not None:
-                records = [status_of(conn, asset, day, lead)]
-                counts = {records[0].status.value: 1}
-            else:
-                state = province_status(conn, day, lead)
-                if as_json:
-                    records = state.records(conn)
-                else:  # a table: the counts, and the assets that need attention first
-                    counts = {s.value: n for s, n in state.counts().items() if n}
-                    order = {s: i for i, s in enumerate(counts)}
-                    records = sorted(state.standards.values(),
-                                     key=lambda r: (order[r.status.value], r.asset))[:TABLE_ROWS]
-                    room = TABLE_ROWS - len(records)
-                    records += state.instrument_records(conn, _attention(state, room))
+            if asset is not None or as_json:
+                records = service.status(conn, actor=_actor(), at=day, asset=asset,
+                                         lead_days=lead)
+                counts = {records[0].status.value: 1} if asset is not None else {}
+            else:  # a table: the counts, and the assets that need attention first
+                board = service.status_board(conn, actor=_actor(), at=day, lead_days=lead,
+                                             rows=TABLE_ROWS)
+                counts, records = board.counts, board.records
     if as_json:
         _print_json_list(r.as_json() for r in records)
         return
@@ -121,14 +123,6 @@ def status(
         stdout.print(f"showing {len(records):,} of {total:,} assets; --json lists all")
 
 
-def _attention(state: Any, limit: int) -> list[int]:
-    """Positions of up to ``limit`` instruments, the most urgent words first."""
-    import numpy as np
-
-    order = np.argsort(state.instruments.status, kind="stable")[:limit]
-    return [int(i) for i in order]
-
-
 @app.command()
 def chain(
     asset: Annotated[str, typer.Argument(help="Standard or instrument code.")],
@@ -138,7 +132,7 @@ def chain(
 ) -> None:
     """The chain of certificates in force up to the primary standards, with the ratio achieved
     at each link, the propagated uncertainty and the first broken link."""
-    from metro.traceability import explain_chain
+    from metro.services import traceability as service
 
     as_json = wants_json(json)
     with domain_errors(as_json):
@@ -146,7 +140,7 @@ def chain(
         eng = engine(db)
         require_schema(eng)
         with eng.connect() as conn:
-            result = explain_chain(conn, asset, day)
+            result = service.chain(conn, actor=_actor(), at=day, asset=asset)
     data = result.as_json()
     if as_json:
         print_json(data)
@@ -199,7 +193,7 @@ def due(
     json: JsonOption = False,
 ) -> None:
     """Assets due for calibration by DATE + DAYS, overdue ones included."""
-    from metro.traceability import due_list
+    from metro.services import traceability as service
 
     as_json = wants_json(json)
     with domain_errors(as_json):
@@ -207,7 +201,7 @@ def due(
         eng = engine(db)
         require_schema(eng)
         with eng.connect() as conn:
-            items = due_list(conn, day, within, owner=owner)
+            items = service.due(conn, actor=_actor(), at=day, within_days=within, owner=owner)
     if as_json:
         _print_json_list(i.as_json() for i in items)
         return
@@ -227,14 +221,14 @@ def impact(
 ) -> None:
     """What a standard's latest fail puts in doubt: suspect certificates with their depth, the
     assets and the owners to notify."""
-    from metro.traceability import impact_report
+    from metro.services import traceability as service
 
     as_json = wants_json(json)
     with domain_errors(as_json):
         eng = engine(db)
         require_schema(eng)
         with eng.connect() as conn:
-            report = impact_report(conn, standard)
+            report = service.impact(conn, actor=_actor(), standard=standard)
     if as_json:
         print_json(report.as_json())
         return

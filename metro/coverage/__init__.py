@@ -1,7 +1,8 @@
 """Coverage of the 95 % traceability need (社会公用计量标准满足量传溯源需求的比例).
 
-Do the social public standards meet at least 95 % of society's need for traceability? One
-module per concept:
+Do the social public standards meet at least 95 % of society's need for traceability? The rules
+(adequacy, examination validity, status words, gap reasons) live in :mod:`metro.model`; this
+package applies them to demand items in bulk. One module per concept:
 
 - :mod:`~metro.coverage.demand`: demand items (registered, or derived from instruments);
 - :mod:`~metro.coverage.candidates`: public standards' capabilities, checks 4 and 5 at t;
@@ -12,5 +13,6 @@ module per concept:
 - :mod:`~metro.coverage.proposals` and :mod:`~metro.coverage.planner`: the what-if planner;
 - :mod:`~metro.coverage.snapshots`: stored coverage and its trend;
 - :mod:`~metro.coverage.files`: CSV, XLSX and chart report files;
-- :mod:`~metro.coverage.service`: the entry points that read the database.
+- :mod:`~metro.coverage.service`: the engine's reads of the database (the feature service the
+  entry points call is :mod:`metro.services.coverage`).
 """

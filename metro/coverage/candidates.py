@@ -7,9 +7,12 @@ capability (kind, range, U(x) = u_abs + u_rel·|x| at coverage factor k) of such
 The two checks that depend on the standard alone are decided here, once per capability:
 
 - check 4, ``ready``: the standard is ``active`` and has an examination certificate (考核证书)
-  valid at t (``exam_valid_from ≤ t ≤ exam_valid_until``);
+  valid at t (:mod:`metro.model.examination`, the one home of that rule: both dates needed,
+  ``exam_valid_from ≤ t ≤ exam_valid_until``);
 - check 5, ``traceable``: the traceability engine's status at t is ``valid`` or ``due_soon``
-  (see :mod:`metro.coverage.status`).
+  (the words: :mod:`metro.model.statuses`).
+
+A candidate is a :class:`~metro.model.capability.CapabilityRow` carrying its standard's facts.
 
 Proposed capabilities (the what-if planner) are assumed active, examined and traceable.
 """
@@ -19,40 +22,24 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
 
 from metro.coverage.columns import Columns
 from metro.coverage.demand import FloatArray, IntArray, kind_ids
-from metro.coverage.status import NO_STATUS, TRACEABLE_STATUSES, StatusMap
-from metro.levels import PUBLIC_LEVELS
+from metro.coverage.status import NO_STATUS, StatusMap
+from metro.model.capability import CapabilityRow
+from metro.model.examination import ExamState, exam_state
+from metro.model.levels import PUBLIC_LEVELS
+from metro.model.statuses import TRACEABLE_STATUSES, Status
+
+__all__ = ["PROPOSED", "Candidates", "CapabilityRow", "build_candidates", "exam_problem",
+           "proposed_candidates"]
 
 BoolArray = npt.NDArray[np.bool_]
-PROPOSED = "proposed"
-
-
-@dataclass(frozen=True, slots=True)
-class CapabilityRow:
-    """One capability of a standard, with what checks 4 and 5 need about the standard."""
-
-    standard_id: int
-    standard: str
-    level: str
-    status: str
-    exam_cert: str | None
-    exam_valid_from: date | None
-    exam_valid_until: date | None
-    quantity: str
-    range_min: float
-    range_max: float
-    u_abs: float
-    u_rel: float
-    k: float
-    range_min_given: str = ""
-    range_max_given: str = ""
-    u_abs_given: str = ""
-    u_rel_given: str = ""
+PROPOSED: Final = "proposed"
 
 
 @dataclass(frozen=True, eq=False)
@@ -103,26 +90,30 @@ def exam_problem(
     valid_from: date | None,
     valid_until: date | None,
     at: date,
+    level: str = "public_highest",
 ) -> str:
-    """Why a standard fails check 4 at ``at`` ("" when it is active and examined)."""
+    """Why a candidate fails check 4 at ``at`` ("" when it is active and examined)."""
     if status != "active":
         return f"standard is {status}, not active"
-    if not exam_cert:
+    state = exam_state(level, exam_cert, valid_from, valid_until, at)
+    if state.ok:
+        return ""
+    if state is ExamState.MISSING or not exam_cert:
         return "no examination certificate"
-    if valid_until is None:
-        return f"examination certificate {exam_cert} has no expiry date"
-    if valid_from is not None and at < valid_from:
+    if state is ExamState.UNDATED:
+        missing = "expiry" if valid_until is None else "start"
+        return f"examination certificate {exam_cert} has no {missing} date"
+    if state is ExamState.NOT_YET and valid_from is not None:
         return f"examination certificate {exam_cert} valid only from {valid_from.isoformat()}"
-    if at > valid_until:
-        return f"examination certificate {exam_cert} expired {valid_until.isoformat()}"
-    return ""
+    assert valid_until is not None  # expired
+    return f"examination certificate {exam_cert} expired {valid_until.isoformat()}"
 
 
 def build_candidates(rows: Iterable[CapabilityRow], at: date, statuses: StatusMap) -> Candidates:
     """Candidates at ``at`` from capability rows (non-public levels are dropped here)."""
     public = [r for r in rows if r.level in PUBLIC_LEVELS]
     ready_reason = [
-        exam_problem(r.status, r.exam_cert, r.exam_valid_from, r.exam_valid_until, at)
+        exam_problem(r.status, r.exam_cert, r.exam_valid_from, r.exam_valid_until, at, r.level)
         for r in public
     ]
     words = [statuses.get(r.standard_id, NO_STATUS) for r in public]
@@ -141,7 +132,7 @@ def proposed_candidates(rows: Sequence[CapabilityRow]) -> Candidates:
         rows,
         ready=np.ones(len(rows), dtype=np.bool_),
         ready_reason=[""] * len(rows),
-        status=["valid"] * len(rows),
+        status=[Status.VALID.value] * len(rows),
         status_reason=["proposed: assumed traceable"] * len(rows),
     )
 

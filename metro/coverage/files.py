@@ -1,10 +1,21 @@
 """Report files: the coverage as CSV (one row per demand item), XLSX (summary, groups, items,
 gaps) and a chart of the rates by discipline and by region against the 95 % line.
 
-The chart uses matplotlib's Agg backend (no display needed). Its labels are Chinese when a CJK
-font is installed (Noto Sans CJK, Source Han Sans, WenQuanYi, SimHei, …) and English otherwise,
-since the default fonts have no CJK glyphs. The output format follows the suffix: ``.svg`` or
-``.png``.
+Files safe to open: every text cell is written as text. A name such as ``=HYPERLINK(…)`` must
+not become a formula when the file is opened in Excel or LibreOffice: XLSX cells that openpyxl
+would store as formulas are stored as strings, and CSV text that a spreadsheet would read as a
+formula (starting with ``=``, ``+``, ``@``, a tab, a carriage return, or ``-`` not followed by a
+digit, as negative numbers and ranges are) is prefixed with an apostrophe (OWASP's advice).
+
+The chart uses matplotlib's Agg backend (no display needed). Regions are grouped by prefecture
+city (DESIGN.md settled reading) and named (``430100 长沙市``, from
+:mod:`metro.model.regions`), disciplines by their code and name. Both panels draw bars of the
+same thickness whatever the number of groups (the shorter list leaves room below; nothing is
+stretched). SVG keeps its text as text (``svg.fonttype = none``): the viewer's fonts draw the
+Chinese labels, so an SVG is always in Chinese. A PNG is in Chinese when a CJK font is
+installed (Noto Sans CJK first, then Source Han Sans, WenQuanYi, SimHei, … looked up with
+matplotlib's font manager) and in English with region codes otherwise, since the default fonts
+have no CJK glyphs. The output format follows the suffix: ``.svg`` or ``.png``.
 """
 
 from __future__ import annotations
@@ -14,9 +25,11 @@ from pathlib import Path
 from typing import Any, Final
 
 from metro.coverage.demand import mpe_text, range_text
-from metro.coverage.report import CoverageReport, GroupRates
+from metro.coverage.report import CoverageReport, GroupRates, Rates
 from metro.errors import InvalidInput
+from metro.model.regions import name_of, prefecture_of
 from metro.quantity_kinds import kinds
+from metro.spreadsheets import safe_text, text_as_text
 
 ITEM_COLUMNS: Final = (
     "demand",
@@ -105,7 +118,7 @@ def write_csv(report: CoverageReport, path: Path) -> None:
         w.writerow(ITEM_COLUMNS)
         for row in item_rows(report):
             row[8] = "true" if row[8] else "false"
-            w.writerow(row)
+            w.writerow([safe_text(v) for v in row])
 
 
 def write_xlsx(report: CoverageReport, path: Path) -> None:
@@ -154,6 +167,8 @@ def write_xlsx(report: CoverageReport, path: Path) -> None:
         for cell in sheet[1]:
             cell.font = bold
         sheet.freeze_panes = "A2"
+    for sheet in wb.worksheets:
+        text_as_text(sheet)
     wb.save(path)
 
 
@@ -174,13 +189,39 @@ def cjk_font() -> str | None:
     return None
 
 
-def write_chart(report: CoverageReport, path: Path) -> bool:
-    """Bar charts of the weighted rate by discipline and by region with the target line.
+def by_prefecture(groups: list[GroupRates]) -> list[GroupRates]:
+    """Region groups summed up to their prefecture cities, named, in code order."""
+    sums: dict[str, list[int]] = {}
+    for g in groups:
+        try:
+            key = prefecture_of(g.key)
+        except ValueError:  # not a region code: kept as it is
+            key = g.key
+        acc = sums.setdefault(key, [0, 0, 0, 0])
+        r = g.rates
+        for i, n in enumerate((r.items, r.covered_items, r.weight, r.covered_weight)):
+            acc[i] += n
+    out = []
+    for key in sorted(sums):
+        try:
+            name = name_of(key)
+        except ValueError:
+            name = None
+        out.append(GroupRates(key, name, None, Rates(*sums[key])))
+    return out
 
-    Returns True when the labels are Chinese (a CJK font was found), False for English.
+
+def write_chart(report: CoverageReport, path: Path) -> bool:
+    """Bar charts of the weighted rate by discipline and by prefecture with the target line.
+
+    Returns True when the labels are Chinese (an SVG, or a CJK font was found), False for
+    English.
     """
-    if path.suffix.lower() not in CHART_SUFFIXES:
+    suffix = path.suffix.lower()
+    if suffix not in CHART_SUFFIXES:
         raise InvalidInput(f"chart {str(path)!r}: use a .svg or .png file name")
+    import warnings
+
     import matplotlib
 
     matplotlib.use("Agg")
@@ -189,23 +230,36 @@ def write_chart(report: CoverageReport, path: Path) -> bool:
     from matplotlib.patches import Patch
 
     font = cjk_font()
-    chinese = font is not None
-    rc: Any = (
-        {"font.family": ["sans-serif"], "font.sans-serif": [font, "DejaVu Sans"]} if font else {}
-    )
+    chinese = font is not None or suffix == ".svg"
+    families = [f for f in (font, *_CJK_FAMILIES, "DejaVu Sans") if f]
+    rc: Any = {
+        "svg.fonttype": "none",  # real text in the SVG: searchable, and drawn by the viewer
+        "font.family": ["sans-serif"],
+        "font.sans-serif": list(dict.fromkeys(families)),
+    }
     target = report.target
-    with plt.rc_context(rc):
+    with plt.rc_context(rc), warnings.catch_warnings():
+        # Without a CJK font, measuring Chinese labels for an SVG warns once per glyph.
+        warnings.filterwarnings("ignore", message=".*[Gg]lyph.*missing from.*")
+        warnings.filterwarnings("ignore", message="findfont: Font family.*not found")
         disc = report.by["discipline"]
-        region = report.by["region"]
-        height = max(3.5, 0.45 * max(len(disc), len(region), 1) + 2.0)
+        region = by_prefecture(report.by["region"])
+        rows = max(len(disc), len(region), 1)
+        height = max(3.5, 0.45 * rows + 2.0)
         fig, axes = plt.subplots(1, 2, figsize=(13, height), layout="constrained")
         panels = (
             (axes[0], disc, "按学科" if chinese else "By discipline", True),
-            (axes[1], region, "按地区" if chinese else "By region", False),
+            (axes[1], region, "按地区（市州）" if chinese else "By prefecture", False),
         )
         for ax, groups, title, named in panels:
             labels = [
-                (f"{g.key} {g.name_zh if chinese else g.name_en}" if named else g.key)
+                (
+                    f"{g.key} {g.name_zh if chinese else g.name_en}"
+                    if named
+                    else f"{g.key} {g.name_zh}"
+                    if chinese and g.name_zh
+                    else g.key
+                )
                 for g in groups
             ]
             weighted = [(g.rates.weighted_rate or 0.0) * 100 for g in groups]
@@ -221,7 +275,8 @@ def write_chart(report: CoverageReport, path: Path) -> bool:
                         ha="right" if inside else "left", fontsize="small",
                         color="white" if inside else "black")  # fmt: skip
             ax.set_yticks(y, labels)
-            ax.invert_yaxis()
+            # The same scale on both panels: bars as thick with 10 groups as with 15.
+            ax.set_ylim(rows - 0.5, -0.5)
             ax.set_xlim(0, 100)
             ax.set_xlabel("覆盖率 %" if chinese else "coverage %")
             ax.set_title(title)
@@ -246,6 +301,6 @@ def write_chart(report: CoverageReport, path: Path) -> bool:
             else f"Coverage of the traceability need by public standards, "
             f"{report.at.isoformat()}: {shown}"
         )
-        fig.savefig(path, format=path.suffix.lower().lstrip("."))
+        fig.savefig(path, format=suffix.lstrip("."))
         plt.close(fig)
     return chinese

@@ -1,9 +1,10 @@
 """Gaps: every uncovered demand item, why, and its closest candidate in the item's own units.
 
-The reason is the check that failed for the candidate that passed most checks (see
-:mod:`metro.coverage.matching`): ``no_standard`` (no public standard of the kind), ``range``,
-``uncertainty``, ``standard_expired`` (check 4: not active, or no examination certificate valid
-at t) or ``untraceable`` (check 5: the engine's status is not ``valid``/``due_soon``).
+The reason is the check that failed for the candidate that passed most checks (the reasons
+and their order: :mod:`metro.model.gaps`): ``no_standard`` (no public standard of the kind),
+``range``, ``uncertainty``, ``standard_expired`` (check 4: not active, or no examination
+certificate valid at t) or ``untraceable`` (check 5: the engine's status is not ``valid``/
+``due_soon``).
 
 ``detail`` says it with numbers, in the units the item was given in:
 
@@ -26,16 +27,8 @@ import numpy as np
 
 from metro.coverage.candidates import Candidates
 from metro.coverage.demand import DemandItems, mpe_text, range_text
-from metro.coverage.matching import (
-    EXPIRED,
-    NO_STANDARD,
-    RANGE,
-    REASONS,
-    RTOL,
-    UNCERTAINTY,
-    MatchResult,
-    Needs,
-)
+from metro.coverage.matching import RTOL, MatchResult, Needs
+from metro.model.gaps import EXPIRED, NO_STANDARD, RANGE, UNCERTAINTY, reason_for
 from metro.quantity_kinds import get_kind, kinds
 from metro.units import UnitError, converter, parse_quantity, relative
 
@@ -75,7 +68,7 @@ def find_gaps(
         out.append(
             Gap(
                 demand=items.code[i],
-                reason=REASONS[s],
+                reason=str(reason_for(s)),
                 detail=_detail(items, candidates, needs, i, j, s),
                 candidate=candidates.standard[j] if j >= 0 else None,
                 kind=kind,

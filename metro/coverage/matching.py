@@ -6,9 +6,8 @@ in order:
 1. same quantity kind;
 2. the capability's range contains the demand's range;
 3. the uncertainty is adequate, as for an instrument: U_ref(x), scaled to k = 2, is at most
-   MPE(x) / ``instrument_ratio`` of the kind. Both sides are linear in |x|, so it is checked at
-   the two points of the demand range where |x| is smallest (0 when the range holds 0) and
-   largest;
+   MPE(x) / ``instrument_ratio`` of the kind — the rule of :mod:`metro.model.adequacy` (checked
+   at the smallest and largest |x| of the demand range, with the model's one tolerance);
 4. the standard is ``active`` with an examination certificate valid at t (``Candidates.ready``);
 5. its traceability status at t is ``valid`` or ``due_soon`` (``Candidates.traceable``).
 
@@ -20,8 +19,10 @@ one with the best score, ties broken by: when the range fails for all, the small
 part of the demand range (relative to the range); otherwise the smallest ratio U_ref/needed at
 the worse point; then the lowest candidate index.
 
-Comparisons allow a relative 1e-9 so that the same value written in two units (``-40 degC`` and
-``233.15 K``), or a U exactly at the limit, still counts as contained / adequate.
+Checks 2 and 3 are the model's (:func:`~metro.model.adequacy.range_bounds`,
+:func:`~metro.model.adequacy.allowance` precomputed per item, then
+:func:`~metro.model.adequacy.contains` and :func:`~metro.model.adequacy.fits` per pair); the
+scores and reasons are :mod:`metro.model.gaps`'.
 
 :func:`match` does this with numpy arrays per kind, in blocks of at most ``BLOCK`` pairs, never
 a Python loop per pair. :func:`match_reference` is the same rule written as a plain nested loop:
@@ -38,20 +39,27 @@ import numpy.typing as npt
 
 from metro.coverage.candidates import BoolArray, Candidates
 from metro.coverage.demand import DemandItems, FloatArray, IntArray, kind_table
+from metro.model.adequacy import (
+    TOLERANCE,
+    allowance,
+    contains,
+    extent_arrays,
+    fits,
+    limit,
+    range_bounds,
+    u_at,
+)
+from metro.model.gaps import EXPIRED, MET, NO_STANDARD, RANGE, REASONS, UNCERTAINTY, UNTRACEABLE
 
-RTOL: Final = 1e-9
+__all__ = [
+    "BLOCK", "EXPIRED", "MET", "NO_STANDARD", "RANGE", "REASONS", "RTOL", "UNCERTAINTY",
+    "UNTRACEABLE", "MatchResult", "Needs", "Offers", "closes", "match", "match_reference",
+    "needs_of", "offers_of",
+]
+
+RTOL: Final = TOLERANCE  # the model's one tolerance (metro.model.adequacy)
 BLOCK: Final = 1 << 20  # pairs per numpy block (~8 MB per float temporary)
 _BIG: Final = 1e300
-
-NO_STANDARD: Final = 0
-RANGE: Final = 1
-UNCERTAINTY: Final = 2
-EXPIRED: Final = 3
-UNTRACEABLE: Final = 4
-MET: Final = 5
-
-#: The gap reason of an uncovered item, by its score.
-REASONS: Final = ("no_standard", "range", "uncertainty", "standard_expired", "untraceable")
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,7 +77,7 @@ class Needs:
     # The same with the slack applied, as the comparisons use them.
     lo_tol: FloatArray  # lo + tol: a capability must start at or below
     hi_tol: FloatArray  # hi - tol: and end at or above
-    allow_min: FloatArray  # req_min * (1 + RTOL)
+    allow_min: FloatArray  # req_min with the model's tolerance (adequacy.allowance)
     allow_max: FloatArray
 
     def __len__(self) -> int:
@@ -111,27 +119,24 @@ class MatchResult:
 
 def needs_of(items: DemandItems) -> Needs:
     lo, hi = items.range_min, items.range_max
-    alo, ahi = np.abs(lo), np.abs(hi)
-    inside = (lo <= 0.0) & (hi >= 0.0)
-    t_min = np.where(inside, 0.0, np.minimum(alo, ahi))
-    t_max = np.maximum(alo, ahi)
+    t_min, t_max = extent_arrays(lo, hi)
     ratio = kind_table("instrument_ratio")[items.kind_id]
-    tol = RTOL * t_max
-    req_min = (items.mpe_abs + items.mpe_rel * t_min) / ratio
-    req_max = (items.mpe_abs + items.mpe_rel * t_max) / ratio
+    # an instrument's need (metro.model.adequacy.instrument_need): U₂ ≤ MPE / ratio
+    limit_abs, limit_rel = items.mpe_abs / ratio, items.mpe_rel / ratio
+    lo_tol, hi_tol = range_bounds(lo, hi, t_max)
     return Needs(
         kind_id=items.kind_id,
         lo=lo,
         hi=hi,
-        tol=tol,
+        tol=lo_tol - lo,
         t_min=t_min,
         t_max=t_max,
-        req_min=req_min,
-        req_max=req_max,
-        lo_tol=lo + tol,
-        hi_tol=hi - tol,
-        allow_min=req_min * (1.0 + RTOL),
-        allow_max=req_max * (1.0 + RTOL),
+        req_min=limit(limit_abs, limit_rel, t_min),
+        req_max=limit(limit_abs, limit_rel, t_max),
+        lo_tol=lo_tol,
+        hi_tol=hi_tol,
+        allow_min=allowance(limit_abs, limit_rel, t_min),
+        allow_max=allowance(limit_abs, limit_rel, t_max),
     )
 
 
@@ -223,18 +228,13 @@ def _block(
     """
     c_lo, c_hi, a, b = offers.lo[ci], offers.hi[ci], offers.a[ci], offers.b[ci]
     # Scores first, with comparisons only (no division): most items are covered.
-    met = np.less_equal(c_lo, needs.lo_tol[di][:, None])
-    met &= np.greater_equal(c_hi, needs.hi_tol[di][:, None])
+    met = contains(c_lo, c_hi, needs.lo_tol[di][:, None], needs.hi_tol[di][:, None])
     in_range = met.copy()
-    u = np.multiply(b, needs.t_max[di][:, None])
-    u += a
-    met &= np.less_equal(u, needs.allow_max[di][:, None])
+    met &= fits(a, b, needs.t_max[di][:, None], needs.allow_max[di][:, None])
     if at_zero:
-        met &= np.less_equal(a, needs.allow_min[di][:, None])
+        met &= fits(a, b, 0.0, needs.allow_min[di][:, None])
     else:
-        np.multiply(b, needs.t_min[di][:, None], out=u)
-        u += a
-        met &= np.less_equal(u, needs.allow_min[di][:, None])
+        met &= fits(a, b, needs.t_min[di][:, None], needs.allow_min[di][:, None])
     s = in_range.view(np.int8) + np.int8(1)
     np.copyto(s, np.broadcast_to(level[ci], s.shape), where=met)
     first = s.argmax(axis=1)
@@ -292,9 +292,9 @@ def closes(needs: Needs, offers: Offers) -> list[IntArray]:
             continue
         ix = np.flatnonzero(needs.kind_id == offers.kind_id[j])
         a, b = offers.a[j], offers.b[j]
-        met = (offers.lo[j] <= needs.lo_tol[ix]) & (offers.hi[j] >= needs.hi_tol[ix])
-        met &= a + b * needs.t_min[ix] <= needs.allow_min[ix]
-        met &= a + b * needs.t_max[ix] <= needs.allow_max[ix]
+        met = contains(offers.lo[j], offers.hi[j], needs.lo_tol[ix], needs.hi_tol[ix])
+        met &= fits(a, b, needs.t_min[ix], needs.allow_min[ix])
+        met &= fits(a, b, needs.t_max[ix], needs.allow_max[ix])
         out.append(ix[met])
     return out
 
@@ -332,11 +332,11 @@ def match_reference(needs: Needs, offers: Offers, *, by_kind: bool = False) -> M
         for j in of_kind.get(nk[i], ()) if by_kind else every:
             if ok[j] != nk[i]:
                 continue
-            u_min, u_max = oa[j] + ob[j] * tmin[i], oa[j] + ob[j] * tmax[i]
+            u_min, u_max = u_at(oa[j], ob[j], tmin[i]), u_at(oa[j], ob[j], tmax[i])
             s = 1
-            if olo[j] <= lo_tol[i] and ohi[j] >= hi_tol[i]:
+            if contains(olo[j], ohi[j], lo_tol[i], hi_tol[i]):
                 s = 2
-                if u_min <= amin[i] and u_max <= amax[i]:
+                if fits(oa[j], ob[j], tmin[i], amin[i]) and fits(oa[j], ob[j], tmax[i], amax[i]):
                     s = 3
                     if ready[j]:
                         s = 4

@@ -35,6 +35,7 @@ from metro.coverage.demand import IntArray
 from metro.coverage.gaps import unit_of
 from metro.coverage.matching import BLOCK, RTOL, closes, offers_of
 from metro.coverage.report import CoverageReport, Rates, compute_coverage, rates_of
+from metro.model.adequacy import contains, fits
 from metro.quantity_kinds import get_kind
 from metro.units import UnitError, canonical, converter, format_quantity, relative
 
@@ -223,14 +224,15 @@ def _best_seed(report: CoverageReport, pool: IntArray, span: float) -> tuple[int
         for s0 in range(0, len(seeds), step):
             sl = slice(s0, s0 + step)
             aa, bb, ts = a[sl, None], b[sl, None], t_seed[sl, None]
-            adequate = (aa + bb * t_min <= allow_min) & (aa + bb * t_max <= allow_max)
+            # the seed's U meets an item: the model's rule (metro.model.adequacy)
+            adequate = fits(aa, bb, t_min, allow_min) & fits(aa, bb, t_max, allow_max)
             # What U_s serves within the seed's window sets the range: the hull of those items;
             # the capability then closes every item of the pool inside the hull that U_s meets.
             served = adequate & (t_max <= ts * span * (1.0 + RTOL))
             served &= t_max * span >= ts * (1.0 - RTOL)
             hull_lo = np.where(served, lo, np.inf).min(axis=1)[:, None]
             hull_hi = np.where(served, hi, -np.inf).max(axis=1)[:, None]
-            closed = adequate & (hull_lo <= lo_tol) & (hull_hi >= hi_tol)
+            closed = adequate & contains(hull_lo, hull_hi, lo_tol, hi_tol)
             weight = closed.astype(np.int64) @ count
             n_closed = closed.sum(axis=1)
             width = (hull_hi - hull_lo)[:, 0]
@@ -267,6 +269,7 @@ def _capability(report: CoverageReport, seed: int, served: IntArray, code: str) 
     u_abs_text = _difference_text(a, abs_unit, kind) if a > 0 or b == 0 else ""
     u_rel_text = _relative_text(b, unit_of(items.mpe_rel_given[seed])) if b > 0 else ""
     return CapabilityRow(
+        id=None,
         standard_id=-1,
         standard=code,
         level=PROPOSED,

@@ -14,7 +14,7 @@ suggestion can be fed straight back to ``--add``.
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from metro.bundle.cells import Row
@@ -102,6 +102,7 @@ def _check(row: Row) -> CapabilityRow | None:
     if row.bad or kind is None or lo is None or hi is None or k is None:
         return None
     return CapabilityRow(
+        id=None,
         standard_id=-row.line,
         standard=code,
         level=PROPOSED,
@@ -128,3 +129,15 @@ def write_proposals(path: Path, rows: Sequence[Sequence[str]]) -> None:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(COLUMNS)
         w.writerows(rows)
+
+
+def proposal_from_values(values: Mapping[str, str], *, source: str = "form") -> CapabilityRow:
+    """One proposal given as the cells of a ``capabilities.csv`` row (a form, a request),
+    checked exactly as a file's row; ``BundleRejected`` names each bad cell."""
+    issues: list[BundleIssue] = []
+    cells = [str(values.get(c, "")).strip() for c in COLUMNS]
+    row = Row(source, 1, {c: i for i, c in enumerate(COLUMNS)}, cells, issues)
+    proposal = _check(row)
+    if issues or proposal is None:
+        raise BundleRejected(issues)
+    return proposal

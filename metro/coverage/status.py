@@ -2,10 +2,9 @@
 
 Coverage check 5 needs "status at t is ``valid`` or ``due_soon``" for every candidate standard.
 Coverage does not compute traceability; it takes a ``StatusMap``, ``standard id → (status word,
-reason text)``, as the engine words it (``never_calibrated``, ``failed``, ``overdue``,
-``untraceable``, ``suspect``, ``due_soon``, ``valid``). Tests pass explicit maps; the service
-asks the engine through :func:`engine_statuses`. A standard missing from the map is not
-traceable (reason: the engine gave no status for it).
+reason text)``, as the engine words it (the words and their order: :mod:`metro.model.statuses`).
+Tests pass explicit maps; the service asks the engine through :func:`engine_statuses`. A
+standard missing from the map is not traceable (reason: the engine gave no status for it).
 """
 
 from __future__ import annotations
@@ -16,20 +15,12 @@ from typing import Final
 
 from sqlalchemy import Connection
 
+from metro.model.statuses import STATUS_WORDS, TRACEABLE_STATUSES
+
+__all__ = ["NO_STATUS", "STATUS_WORDS", "TRACEABLE_STATUSES", "StatusMap", "engine_statuses"]
+
 StatusMap = Mapping[int, tuple[str, str]]
 
-#: Status words that pass check 5.
-TRACEABLE_STATUSES: Final = frozenset({"valid", "due_soon"})
-#: Every status word the engine may give, first that applies first.
-STATUS_WORDS: Final = (
-    "never_calibrated",
-    "failed",
-    "overdue",
-    "untraceable",
-    "suspect",
-    "due_soon",
-    "valid",
-)
 NO_STATUS: Final = ("unknown", "the traceability engine gave no status for this standard")
 
 

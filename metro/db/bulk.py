@@ -44,8 +44,24 @@ def _copy_rows(
 
 
 def next_id(conn: Connection, table: Table) -> int:
-    """The first free primary key of ``table`` (ids are assigned by the loader)."""
-    return int(conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()) + 1
+    """The first free primary key of ``table`` (ids are assigned by the loader).
+
+    Safe only under the load lock (:func:`metro.db.lock.lock_for_load`), taken before the first
+    call: ``max(id) + 1`` read by two transactions at once is the same id. On PostgreSQL ids
+    already handed out by the table's sequence count as taken too, so a row that another
+    transaction inserted by sequence and has not committed yet is never given the same id.
+    """
+    top = int(conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one())
+    if conn.dialect.name == "postgresql":
+        sequence = conn.execute(
+            text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table.name}
+        ).scalar_one()
+        if sequence is not None:
+            used = conn.execute(
+                text(f"SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM {sequence}")
+            ).scalar_one()
+            top = max(top, int(used))
+    return top + 1
 
 
 def sync_sequence(conn: Connection, table: Table) -> None:

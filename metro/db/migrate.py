@@ -10,6 +10,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from metro.db import triggers
+
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -20,8 +22,13 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "head") -> list[str]:
+    """Migrate to ``revision``, then put back any change-log guard trigger that is missing
+    (an operator may have dropped one; SQLite table rebuilds drop them too). Returns the
+    names of the triggers it re-created."""
     command.upgrade(alembic_config(engine), revision)
+    with engine.begin() as conn:
+        return triggers.ensure(conn)
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -31,3 +38,9 @@ def current_revision(engine: Engine) -> str | None:
 
 def head_revision(engine: Engine) -> str | None:
     return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+
+
+def known_revision(engine: Engine, revision: str) -> bool:
+    """Whether ``revision`` is one of this code's migrations (else the schema is newer)."""
+    script = ScriptDirectory.from_config(alembic_config(engine))
+    return any(r.revision == revision for r in script.walk_revisions())

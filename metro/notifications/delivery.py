@@ -3,8 +3,11 @@
 A notification is ``delivered`` when every configured channel has accepted it; channels that
 accepted it already are not asked again on a retry (``channels_done``). After a failure the
 next attempt waits ``base_delay · 2^(attempts-1)`` (capped); after ``max_attempts`` it is
-``failed`` and stays visible in ``metro notices``. With no channel configured nothing is sent
-and notifications stay ``pending`` (they are still listed and served by the web app).
+``failed`` and stays visible in ``metro notices``.
+
+With no channel configured nothing can be sent: each pending notification is marked "no
+channel configured" (``metro notices`` shows that as its state) instead of looking pending
+forever. It stays pending underneath, so a channel configured later still sends it.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, or_, select, update
+from sqlalchemy import Connection
 
-from metro.db.models import Notification, Organization
+from metro.repositories import notifications as repo
+from metro.repositories.notifications import PendingNotice
 
 
 class Channel(Protocol):
@@ -33,13 +37,14 @@ class DeliveryReport:
     delivered: int
     retried: int
     failed: int
+    no_channel: int = 0
 
 
-def payload(row: Any) -> dict[str, Any]:
+def payload(row: PendingNotice) -> dict[str, Any]:
     return {
         "id": row.id,
-        "recipient": row.code,
-        "recipient_name": row.name,
+        "recipient": row.recipient,
+        "recipient_name": row.recipient_name,
         "asset": row.asset or None,
         "event": row.event,
         "date": row.on.isoformat(),
@@ -59,30 +64,10 @@ def deliver_pending(
     batch: int = 500,
 ) -> DeliveryReport:
     if not channels:
-        return DeliveryReport(0, 0, 0)
-    n, o = Notification, Organization
-    rows = conn.execute(
-        select(
-            n.id,
-            o.code,
-            o.name,
-            n.asset,
-            n.event,
-            n.on,
-            n.message_zh,
-            n.message_en,
-            n.details,
-            n.attempts,
-            n.channels_done,
-        )
-        .join(o, o.id == n.recipient_id)
-        .where(n.state == "pending", or_(n.next_attempt_at.is_(None), n.next_attempt_at <= now))
-        .order_by(n.id)
-        .limit(batch)
-    ).all()
+        return DeliveryReport(0, 0, 0, repo.mark_pending_without_channel(conn, now=now))
     delivered = retried = failed = 0
-    for row in rows:
-        done = list(row.channels_done or [])
+    for row in repo.pending(conn, now=now, batch=batch):
+        done = list(row.channels_done)
         errors = []
         body = payload(row)
         for ch in channels:
@@ -105,5 +90,5 @@ def deliver_pending(
             delay = min(base_delay * (2 ** (attempts - 1)), max_delay)
             values |= {"next_attempt_at": now + delay, "last_error": "; ".join(errors)}
             retried += 1
-        conn.execute(update(n).where(n.id == row.id).values(values))
+        repo.mark(conn, row.id, values)
     return DeliveryReport(delivered, retried, failed)

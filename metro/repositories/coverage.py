@@ -11,9 +11,9 @@ from typing import Any, Final
 
 from sqlalchemy import Connection, func, insert, select
 
-from metro.coverage.candidates import CapabilityRow
 from metro.db.models import Capability, CoverageSnapshot, Demand, Instrument, Organization, Standard
-from metro.levels import PUBLIC_LEVELS
+from metro.model.capability import CapabilityRow
+from metro.model.levels import PUBLIC_LEVELS
 
 DEMAND_COLUMNS: Final = (
     "code",
@@ -67,6 +67,7 @@ def public_capabilities(conn: Connection) -> list[CapabilityRow]:
             c.range_max_given,
             c.u_abs_given,
             c.u_rel_given,
+            c.id,
         )
         .join(c, c.standard_id == s.id)
         .where(s.level.in_(_LEVELS))
@@ -74,6 +75,7 @@ def public_capabilities(conn: Connection) -> list[CapabilityRow]:
     )
     return [
         CapabilityRow(
+            id=r[17],
             standard_id=r[0],
             standard=r[1],
             level=r[2],

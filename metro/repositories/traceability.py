@@ -40,7 +40,16 @@ from metro.db.models import (
     Organization,
     Standard,
 )
+from metro.model.capability import CapabilityRow, InstrumentRow
+from metro.model.examination import StandardRow
+from metro.model.validity import CertificateRow
 from metro.quantity_kinds import kinds
+
+__all__ = [
+    "NO_DAY", "AssetRef", "CapabilityRow", "CertificateArrays", "CertificateRow",
+    "InstrumentArrays", "InstrumentRow", "ReferenceArrays", "StandardRow", "UseRow", "from_day",
+    "to_day",
+]
 
 # --------------------------------------------------------------------------------------------
 # Day numbers
@@ -81,63 +90,6 @@ def _day_number_postgresql(element: day_number, compiler: SQLCompiler, **kw: Any
 
 # --------------------------------------------------------------------------------------------
 # Rows of the standards layer
-
-
-@dataclass(frozen=True, slots=True)
-class StandardRow:
-    id: int
-    code: str
-    owner_id: int
-    owner: str
-    level: str
-    exam_cert: str | None
-    exam_valid_from: date | None
-    exam_valid_until: date | None
-    status: str
-
-
-@dataclass(frozen=True, slots=True)
-class CapabilityRow:
-    """A capability in canonical units: U(x) = u_abs + u_rel·|x| at coverage factor k."""
-
-    id: int
-    standard_id: int
-    quantity: str
-    range_min: float
-    range_max: float
-    u_abs: float
-    u_rel: float
-    k: float
-
-
-@dataclass(frozen=True, slots=True)
-class CertificateRow:
-    """A non-revoked certificate; ``references`` are standard ids in the order given."""
-
-    id: int
-    number: str
-    issuer: str
-    subject_standard_id: int | None
-    subject_instrument_id: int | None
-    calibrated_on: date
-    valid_until: date | None
-    conclusion: str
-    references: tuple[int, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class InstrumentRow:
-    """An instrument's one capability: kind, range and MPE(x) = mpe_abs + mpe_rel·|x|."""
-
-    id: int
-    code: str
-    owner_id: int
-    owner: str
-    quantity: str
-    range_min: float
-    range_max: float
-    mpe_abs: float
-    mpe_rel: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +194,7 @@ def _certificates(conn: Connection, where: Any) -> list[CertificateRow]:
             Certificate.valid_until,
             Certificate.conclusion,
             Certificate.revoked,
+            Certificate.interval_months,
         )
         .join(Organization, Organization.id == Certificate.issuer_id)
         .where(where)
@@ -259,7 +212,7 @@ def _certificates(conn: Connection, where: Any) -> list[CertificateRow]:
         CertificateRow(
             id=r[0], number=r[1], issuer=r[2], subject_standard_id=r[3],
             subject_instrument_id=r[4], calibrated_on=r[5], valid_until=r[6],
-            conclusion=r[7], references=tuple(refs.get(r[0], ())),
+            conclusion=r[7], references=tuple(refs.get(r[0], ())), interval_months=r[9],
         )
         for r in rows
         if not r[8]
@@ -426,7 +379,8 @@ class CertificateArrays:
     """Non-revoked instrument certificates; days are :func:`to_day` numbers.
 
     ``valid_until`` is :data:`NO_DAY` when the certificate gives none; ``fail`` is 1 when the
-    conclusion is ``fail``.
+    conclusion is ``fail``; ``interval_months`` is the interval kept with the certificate, 0 when
+    none was.
     """
 
     id: IntArray
@@ -434,6 +388,7 @@ class CertificateArrays:
     calibrated_on: IntArray
     valid_until: IntArray
     fail: IntArray
+    interval_months: IntArray
 
 
 @dataclass(frozen=True, slots=True)
@@ -469,6 +424,7 @@ def certificate_statement() -> AnySelect:
         func.coalesce(day_number(Certificate.valid_until), NO_DAY),
         case((Certificate.conclusion == "fail", 1), else_=0),
         case((Certificate.revoked, 1), else_=0),
+        func.coalesce(Certificate.interval_months, 0),
     )
 
 
@@ -525,9 +481,9 @@ def instrument_arrays(conn: Connection) -> InstrumentArrays:
 
 
 def certificate_arrays(conn: Connection) -> CertificateArrays:
-    m = _matrix(conn, certificate_statement(), np.int64, 6)
+    m = _matrix(conn, certificate_statement(), np.int64, 7)
     m = m[(m[:, 1] >= 0) & (m[:, 5] == 0)]
-    return CertificateArrays(*(np.ascontiguousarray(m[:, i]) for i in range(5)))
+    return CertificateArrays(*(np.ascontiguousarray(m[:, i]) for i in (0, 1, 2, 3, 4, 6)))
 
 
 def reference_arrays(conn: Connection) -> ReferenceArrays:

@@ -20,7 +20,7 @@ import random
 from collections.abc import Iterator, Sequence
 from datetime import date
 
-from metro.levels import PUBLIC_LEVELS
+from metro.model.levels import PUBLIC_LEVELS
 from metro.quantity_kinds import get_kind
 from metro.synth.dates import Calendar
 from metro.synth.model import CertRec, Org, Standard

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from metro.errors import InvalidInput
-from metro.levels import PUBLIC_LEVELS
+from metro.model.levels import PUBLIC_LEVELS
 from metro.quantity_kinds import get_kind
 from metro.synth.instruments import Variant, template_weights
 from metro.synth.model import Standard

@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from metro.errors import InvalidInput
+from metro.model.statuses import Status
 from metro.quantity_kinds import kinds
 from metro.synth.certificates import Numbering, StandardHistory, results_rows
 from metro.synth.dates import Calendar
@@ -30,10 +31,10 @@ Progress = Callable[[str, int], None]
 
 # status at the reference date each scenario standard must end up with
 _EXPECTED = {
-    "out_of_tolerance": "failed",
-    "overdue": "overdue",
-    "broken_chain": "untraceable",
-    "impact_child": "suspect",
+    "out_of_tolerance": Status.FAILED,
+    "overdue": Status.OVERDUE,
+    "broken_chain": Status.UNTRACEABLE,
+    "impact_child": Status.SUSPECT,
 }
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from metro.quantity_kinds import get_kind
 from metro.synth.certificates import Numbering, family_ok
 from metro.synth.dates import Calendar
+from metro.synth.drift import Drift
 from metro.synth.model import Standard
 from metro.synth.organizations import Directory
 from metro.synth.scales import Converter, quantity, relative, split
@@ -191,6 +192,7 @@ class InstrumentWriter:
         self.win = [s.window for s in std]
         self.owner = [s.owner for s in std]
         self.code = [s.code for s in std]
+        self.drift = Drift(settings, variants, seed)
 
     def next_code(self) -> str:
         self.serial += 1
@@ -259,6 +261,7 @@ class InstrumentWriter:
         p_own, p_lab = p["prefer_own_standard"], p["prefer_lab"]
         write_cert = self.write_cert
         write_instrument = self.write_instrument
+        drift = self.drift
         shift = {m: cal.shift_table(m) for m in sorted({v.interval for v in variants})}
         tables = self._industry_tables()
         empty: tuple[int, ...] = ()
@@ -306,6 +309,8 @@ class InstrumentWriter:
                 labs = cands.labs[vi]
                 own = cands.own(ent.code, vi) if ent.code in cands.private else empty
                 misses = 0
+                drifting = drift.enabled and drift.drifts(vi)
+                previous: int | None = None
                 while day <= ref:
                     if mandatory:
                         groups: Sequence[tuple[int, ...]] = (local, highest, others)
@@ -323,7 +328,14 @@ class InstrumentWriter:
                         day += 30
                         continue
                     misses = 0
-                    if mandatory:
+                    if drifting:  # as found: R(t) = e^(−λt) since the previous calibration
+                        kind = "verification" if mandatory else "calibration"
+                        if drift.out_of_tolerance(vi, previous, day):
+                            write_cert(code, day, None, s, kind, "fail")
+                            previous, day = day, day + randint(7, 40)
+                            continue
+                        conclusion = "pass"
+                    elif mandatory:
                         kind = "verification"
                         if rnd() < p_fail:
                             write_cert(code, day, None, s, kind, "fail")
@@ -339,6 +351,7 @@ class InstrumentWriter:
                     if rnd() < p_revoked:
                         write_cert(code, day, until, s, kind, conclusion, revoked=True)
                     write_cert(code, day, until, s, kind, conclusion)
+                    previous = day
                     # next calibration: a little before expiry, or late (a lapse in validity)
                     late = rnd() < p_late
                     day = until + randint(5, 90) if late else until + 1 - randint(1, 20)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from metro.levels import LEVEL_RANK
+from metro.model.adequacy import k2
+from metro.model.levels import LEVEL_RANK
 
 
 @dataclass(slots=True)
@@ -46,11 +47,11 @@ class Cap:
 
     @property
     def a2(self) -> float:
-        return self.a * 2.0 / self.k
+        return float(k2(self.a, self.b, self.k)[0])
 
     @property
     def b2(self) -> float:
-        return self.b * 2.0 / self.k
+        return float(k2(self.a, self.b, self.k)[1])
 
 
 @dataclass(slots=True)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from metro.errors import InvalidInput
+from metro.model.gaps import REASONS
 
 DEFAULT_SETTINGS = Path(__file__).resolve().parents[2] / "seed_data" / "hunan.toml"
 
@@ -26,7 +27,7 @@ STANDARD_LEVELS = (
     "department_highest",
     "working",
 )
-GAP_REASONS = ("no_standard", "range", "uncertainty", "standard_expired", "untraceable")
+GAP_REASONS = REASONS  # the gap reasons a designed demand may aim at (metro.model.gaps)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +141,10 @@ class Settings:
     standards: tuple[StandardTemplate, ...]
     instruments: tuple[InstrumentTemplate, ...]
     demand_gaps: tuple[DemandGap, ...]
+    # Instrument templates that drift (name → λ per month, R(t) = e^(−λt); see synth.drift),
+    # applied only when ``drift_enabled`` (``[drift] enabled``): off, the seed is unchanged.
+    drift: Mapping[str, float] = field(default_factory=dict)
+    drift_enabled: bool = False
 
 
 def _req(table: Mapping[str, Any], key: str, where: str) -> Any:
@@ -320,6 +325,8 @@ def load_settings(path: Path | None = None) -> Settings:
             )
             for g in raw.get("demand_gap", ())
         ),
+        drift={str(k): float(v) for k, v in raw.get("drift", {}).get("rates", {}).items()},
+        drift_enabled=bool(raw.get("drift", {}).get("enabled", False)),
     )
     _check(settings)
     return settings
@@ -342,6 +349,12 @@ def _check(s: Settings) -> None:
         unknown = set(t.weights) - industries
         if unknown:
             raise InvalidInput(f"instrument {t.name!r}: unknown industries {sorted(unknown)}")
+    names = {t.name for t in s.instruments}
+    for name, rate in s.drift.items():
+        if name not in names:
+            raise InvalidInput(f"drift: unknown instrument template {name!r}")
+        if not 0 <= rate < 10:
+            raise InvalidInput(f"drift {name!r}: rate {rate} per month must be in [0, 10)")
     for g in s.demand_gaps:
         if g.reason not in GAP_REASONS:
             raise InvalidInput(f"demand_gap {g.quantity!r}: unknown reason {g.reason!r}")

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import accumulate
 
-from metro.levels import PUBLIC_LEVELS
+from metro.model.levels import PUBLIC_LEVELS
 from metro.quantity_kinds import get_kind
 from metro.synth.dates import Calendar, add_months
 from metro.synth.model import Cap, Org, Standard

@@ -1,43 +1,45 @@
 """The DESIGN rules the generator must respect, evaluated over its own standards.
 
-Adequacy (U_ref at k=2 against MPE/ratio or U_subject/ratio at the range ends and 0), soundness
-of a certificate, traceability and status at a date, and the five coverage checks. The generator
-uses them to choose references that keep chains sound, to place deliberate defects, and to design
-demand items whose coverage outcome is known. Decisions the generator relies on use a small
-``slack`` so that another implementation's float rounding cannot flip them.
+Adequacy, examination validity, the status words and the gap reasons are the model's
+(:mod:`metro.model.adequacy`, :mod:`metro.model.examination`, :mod:`metro.model.statuses`,
+:mod:`metro.model.gaps`); this module applies them to the generator's in-memory objects (day
+ordinals, :class:`~metro.synth.model.Cap`) for soundness, traceability and status at a date and
+the five coverage checks. The generator uses them to choose references that keep chains sound,
+to place deliberate defects, and to design demand items whose coverage outcome is known.
+Decisions the generator relies on use a margin (``tolerance`` ±1e-6 instead of the rule's 1e-9)
+so that float rounding cannot flip them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from metro.levels import PUBLIC_LEVELS
+from metro.model import adequacy as rule
+from metro.model.examination import exam_valid
+from metro.model.gaps import MET, reason_for
+from metro.model.statuses import Status, is_traceable
 from metro.synth.model import Cap, CertRec, Standard
 
-RULE = 1.0 + 1e-9  # evaluating the rule as written
-ROBUST_PASS = 1.0 - 1e-6  # "adequate, whatever the rounding"
-ROBUST_FAIL = 1.0 + 1e-6  # "inadequate, whatever the rounding"
-
-REASONS_BY_CHECKS = {1: "range", 2: "uncertainty", 3: "standard_expired", 4: "untraceable"}
-
-
-def _points(lo: float, hi: float) -> tuple[float, ...]:
-    return (lo, hi, 0.0) if lo < 0.0 < hi else (lo, hi)
+RULE = rule.TOLERANCE  # evaluating the rule as written
+ROBUST_PASS = -1e-6  # "adequate, whatever the rounding"
+ROBUST_FAIL = 1e-6  # "inadequate, whatever the rounding"
 
 
 def contains(cap: Cap, lo: float, hi: float) -> bool:
-    tol = 1e-9 * max(abs(lo), abs(hi), abs(cap.lo), abs(cap.hi), 1e-300)
-    return cap.lo <= lo + tol and cap.hi >= hi - tol
+    """The capability's range contains [lo, hi] (the model's rule and tolerance)."""
+    _, t_max = rule.extent(lo, hi)
+    start_by, end_by = rule.range_bounds(lo, hi, t_max)
+    return bool(rule.contains(cap.lo, cap.hi, start_by, end_by))
 
 
 def within(cap: Cap, lo: float, hi: float, lim_a: float, lim_b: float, slack: float) -> bool:
-    """U_cap(x) at k=2 ≤ (lim_a + lim_b·|x|)·slack at the range ends (and 0 inside)."""
+    """U_cap(|x|) at k=2 ≤ (lim_a + lim_b·|x|)·(1 + slack) over [lo, hi] (the model's rule,
+    ``slack`` as its tolerance)."""
     a2, b2 = cap.a2, cap.b2
-    for x in _points(lo, hi):
-        ax = abs(x)
-        if a2 + b2 * ax > (lim_a + lim_b * ax) * slack:
-            return False
-    return True
+    return all(
+        bool(rule.fits(a2, b2, t, rule.allowance(lim_a, lim_b, t, slack)))
+        for t in rule.extent(lo, hi)
+    )
 
 
 def meets_instrument(
@@ -110,9 +112,8 @@ class Tracer:
 
     @staticmethod
     def exam_ok(std: Standard, day: int) -> bool:
-        if std.exam_from is None or std.exam_until is None:
-            return std.level not in PUBLIC_LEVELS
-        return std.exam_from <= day <= std.exam_until
+        """The model's examination rule (metro.model.examination), on day ordinals."""
+        return exam_valid(std.level, std.exam_cert or None, std.exam_from, std.exam_until, day)
 
     def sound(self, cert: CertRec) -> bool:
         key = id(cert)
@@ -158,21 +159,21 @@ class Tracer:
 
     def status(self, std: Standard, day: int) -> str:
         if std.level == "primary":
-            return "valid"
+            return Status.VALID
         cert = self.speaking(std, day)
         if cert is None:
-            return "never_calibrated"
+            return Status.NEVER_CALIBRATED
         if cert.conclusion == "fail":
-            return "failed"
+            return Status.FAILED
         if cert.until is None or cert.until < day:
-            return "overdue"
+            return Status.OVERDUE
         if not self.sound(cert):
-            return "untraceable"
+            return Status.UNTRACEABLE
         if self.suspect_cert(cert, day):
-            return "suspect"
+            return Status.SUSPECT
         if cert.until <= day + self.lead_days:
-            return "due_soon"
-        return "valid"
+            return Status.DUE_SOON
+        return Status.VALID
 
     def checks_passed(
         self,
@@ -201,9 +202,9 @@ class Tracer:
             if cand.status != "active" or not self.exam_ok(cand, day):
                 continue
             best = max(best, 4)
-            if self.status(cand, day) not in ("valid", "due_soon"):
+            if not is_traceable(self.status(cand, day)):
                 continue
-            return 5
+            return MET
         return best
 
     def coverage_reason(
@@ -233,8 +234,4 @@ class Tracer:
         )
         if strict != loose:
             raise ValueError(f"demand {kind} [{lo}, {hi}] sits on an uncertainty boundary")
-        if strict == 5:
-            return None
-        if strict == 0:
-            return "no_standard"
-        return REASONS_BY_CHECKS[strict]
+        return reason_for(strict)

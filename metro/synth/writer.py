@@ -11,11 +11,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Final
 
-from metro.bundle.contract import FILES
+from metro.bundle.contract import FILES, OPTIONAL
 
-# The contract's files and columns, keyed by file stem ("organizations", …).
+# The contract's files and columns, keyed by file stem ("organizations", …); the generator
+# fills no optional column, so it writes none (as export does when no row has a value).
 HEADERS: Final[dict[str, tuple[str, ...]]] = {
-    name.removesuffix(".csv"): columns for name, columns in FILES.items()
+    name.removesuffix(".csv"): tuple(c for c in columns if c not in OPTIONAL.get(name, ()))
+    for name, columns in FILES.items()
 }
 
 

@@ -1,14 +1,15 @@
 """The traceability engine: time-indexed chains, asset status, due lists and impact.
 
-The rules of DESIGN.md ("Uncertainty and capability", "Traceability is time-indexed", "Asset
-status", "Impact") live here once, one module per concept; "today" is always an argument.
+The rules of DESIGN.md ("Traceability is time-indexed", "Asset status", "Impact") live here
+once, one module per concept; adequacy, examination validity, a certificate's last day in force
+and the status words are the model's (:mod:`metro.model`). "Today" is always an argument.
 
 =================  ==========================================================================
 ``speaking``       the certificate that speaks for an asset at a date
-``adequacy``       is a reference capability good enough for a subject capability
+``adequacy``       adequacy explained: best capability, check points, wording (rule: model)
 ``soundness``      a sound certificate / a standard traceable on a day (one recursion)
 ``suspicion``      impact sets: certificates made with a standard later found failed
-``status``         status words, their order, the rule for one asset
+``status``         the status rule for one asset (the words: ``metro.model.statuses``)
 ``graph``          the standards layer as a networkx MultiDiGraph (certificates = dated edges)
 ``timetable``      the same layer as sorted numpy step functions, for bulk lookups
 ``leaves``         every instrument at once (numpy), never a graph search per asset
@@ -19,7 +20,8 @@ status", "Impact") live here once, one module per concept; "today" is always an 
 ``due``            due lists
 =================  ==========================================================================
 
-Service API (every function takes an open SQLAlchemy ``Connection``; nothing is written):
+Engine API (every function takes an open SQLAlchemy ``Connection``; nothing is written; the
+feature service the entry points call is :mod:`metro.services.traceability`):
 
 * ``standard_statuses(conn, at, standard_ids=None, *, lead_days=30)
   -> dict[standard_id, StatusRecord]`` (reads the standards layer only)

@@ -20,8 +20,11 @@ the root-sum-square of relative expanded uncertainties (independent contribution
 x* = 0 the same sum is taken on absolute values. A reference without such a capability (the value
 came through another kind) leaves the path's U undefined (null).
 
-**A broken chain**: ``reason`` names the first broken link, the one nearest the asset (breadth
-first) with a problem of its own, and why, with numbers: in force no longer on the day used,
+**A broken chain**: ``reason`` names the first broken link and why, with numbers. For an
+``untraceable`` asset it is the fault the soundness judge finds (:func:`~metro.traceability.
+soundness.fault`: the same certificate and reference ``metro status`` names, references checked
+in order before adequacy); otherwise the link nearest the asset (breadth first) with a problem
+of its own: in force no longer on the day used,
 failed, a reference with no certificate, an examination certificate not valid, references
 inadequate ("U 20 ppm where ≤ 16.7 ppm was needed").
 """
@@ -35,14 +38,15 @@ from typing import Any, Final
 
 from sqlalchemy import Connection
 
+from metro.model.capability import CapabilityRow, InstrumentRow
+from metro.model.validity import CertificateRow
 from metro.quantity_kinds import get_kind
 from metro.repositories import traceability as repo
-from metro.repositories.traceability import CapabilityRow, CertificateRow, InstrumentRow
 from metro.traceability import wording
-from metro.traceability.adequacy import SLACK, Verdict, describe, u_k2
+from metro.traceability.adequacy import Verdict, contains_point, describe, u_k2, unit_of
 from metro.traceability.asset import find
 from metro.traceability.graph import StandardsGraph
-from metro.traceability.soundness import Judge
+from metro.traceability.soundness import Judge, fault
 from metro.traceability.sources import lazy_graph
 from metro.traceability.speaking import Timeline, in_date
 from metro.traceability.status import DEFAULT_LEAD_DAYS, AssetKind, Status, asset_status
@@ -125,7 +129,7 @@ def _verdict_json(v: Verdict, graph: StandardsGraph) -> dict[str, Any]:
     need, best = v.need, v.best
     out: dict[str, Any] = {
         "kind": need.kind,
-        "unit": need.unit,
+        "unit": unit_of(need),
         "range": [need.range_min, need.range_max],
         "reference": None,
         "reference_range": None,
@@ -173,7 +177,8 @@ class _Walker:
         if cert.conclusion == "fail":
             out.append(f"certificate {cert.number} concludes fail")
         elif not in_date(cert, used_on):
-            until = cert.valid_until.isoformat() if cert.valid_until else "no date given"
+            last = cert.in_force_until
+            until = last.isoformat() if last else "no date given"
             out.append(f"certificate {cert.number} was no longer in force on {used_on} "
                        f"(valid until {until})")
         if not cert.references and not (
@@ -266,8 +271,7 @@ class _Walker:
     def _u_at(caps: tuple[CapabilityRow, ...], m: Measurand) -> float | None:
         fit = [
             u_k2(c, m.x) for c in caps
-            if c.quantity == m.kind
-            and c.range_min <= m.x + SLACK * abs(m.x) and m.x <= c.range_max + SLACK * abs(m.x)
+            if c.quantity == m.kind and contains_point(c, m.x)
         ]
         return min(fit) if fit else None
 
@@ -285,6 +289,21 @@ def _broken(walker: _Walker) -> str | None:
             return (f"first broken link: certificate {c.number} of {link.subject} "
                     f"(depth {link.depth}, used on {link.used_on}): {link.problems[0]}")
     return None
+
+
+def _fault_reason(walker: _Walker, first: CertificateRow, at: date) -> str | None:
+    """The first broken link as the judge finds it (the same fault ``metro status`` names)."""
+    problem = walker.judge.soundness(first, walker.instrument)
+    if problem is None:
+        return None
+    f = fault(first, at, problem)
+    link = walker.links.get((f.certificate.id, f.used_on))
+    if link is None:
+        return None
+    # The link words its own problem (a failed or expired certificate as seen on the day used)
+    text = f.text if f.text in link.problems or not link.problems else link.problems[0]
+    return (f"first broken link: certificate {f.certificate.number} of {link.subject} "
+            f"(depth {link.depth}, used on {f.used_on}): {text}")
 
 
 def explain_chain(conn: Connection, code: str, at: date) -> Chain:
@@ -329,6 +348,8 @@ def explain_chain(conn: Connection, code: str, at: date) -> Chain:
             reason += f"; propagated U (k=2) {', '.join(dict.fromkeys(worst))}"
         if record.status is not Status.VALID:
             reason += f"; {record.status.value}: {record.reason}"
+    elif record.status is Status.UNTRACEABLE:
+        reason = _fault_reason(walker, first, at) or _broken(walker) or record.reason
     else:
         reason = _broken(walker) or record.reason
     return Chain(code, ref.kind, at, record.status, traceable, reason, links, list(walker.roots))

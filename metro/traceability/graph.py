@@ -27,7 +27,9 @@ from typing import Protocol
 import networkx as nx
 
 from metro.errors import Conflict, NotFound
-from metro.repositories.traceability import CapabilityRow, CertificateRow, StandardRow
+from metro.model.capability import CapabilityRow
+from metro.model.examination import StandardRow
+from metro.model.validity import CertificateRow
 from metro.traceability.speaking import Timeline
 
 

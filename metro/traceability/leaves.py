@@ -7,7 +7,9 @@ from the reference table sorted by (certificate, position); each (certificate, r
 is looked up in the :class:`~metro.traceability.timetable.Timetable` (was the reference
 traceable on the calibration day? its examination certificate valid? was the day inside a
 tainted window?), and adequacy is checked for every (pair, capability of the instrument's kind)
-with :func:`~metro.traceability.adequacy.meets_arrays`. The words follow
+with :func:`metro.model.adequacy.meets_arrays`. A certificate's last day in force is the model's
+reading (:func:`metro.model.validity.in_force_until_days`: ``valid_until``, else the interval kept
+with the certificate). The words follow
 :func:`~metro.traceability.status.asset_status` exactly; the property tests hold them together.
 
 Cost: one sort of the certificates (done once by :meth:`Leaves.build`, shared between dates),
@@ -22,6 +24,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from metro.model.adequacy import k2, meets_arrays
+from metro.model.statuses import CODE, Status
+from metro.model.validity import in_force_until_days
 from metro.quantity_kinds import kinds
 from metro.repositories.traceability import (
     NO_DAY,
@@ -30,8 +35,6 @@ from metro.repositories.traceability import (
     ReferenceArrays,
     kind_codes,
 )
-from metro.traceability.adequacy import meets_arrays
-from metro.traceability.status import CODE, Status
 from metro.traceability.timetable import TRACEABLE, Timetable, keys
 
 IntArray = npt.NDArray[np.int64]
@@ -91,7 +94,11 @@ class Leaves:
             cert_id=certs.id[order],
             cert_instrument=certs.instrument_id[order],
             cert_calibrated=certs.calibrated_on[order],
-            cert_until=certs.valid_until[order],
+            cert_until=in_force_until_days(
+                fail=certs.fail, valid_until=certs.valid_until,
+                calibrated_on=certs.calibrated_on, interval_months=certs.interval_months,
+                no_day=NO_DAY,
+            )[order],
             cert_fail=certs.fail[order],
             ref_certificate=refs.certificate_id[rorder],
             ref_standard=refs.standard_id[rorder],
@@ -174,6 +181,7 @@ def _judge(
     same = table.cap_kind[cap] == kind
     row, ipos, cap, kind = row[same], ipos[same], cap[same], kind[same]
     ratio = leaves.ratio[kind]
+    cap_a2, cap_b2 = k2(table.cap_u_abs[cap], table.cap_u_rel[cap], table.cap_k[cap])
     meets = meets_arrays(
         lo=inst.range_min[ipos],
         hi=inst.range_max[ipos],
@@ -181,9 +189,8 @@ def _judge(
         limit_rel=inst.mpe_rel[ipos] / ratio,
         cap_lo=table.cap_lo[cap],
         cap_hi=table.cap_hi[cap],
-        cap_u_abs=table.cap_u_abs[cap],
-        cap_u_rel=table.cap_u_rel[cap],
-        cap_k=table.cap_k[cap],
+        cap_a2=cap_a2,
+        cap_b2=cap_b2,
     )
     adequate = np.bincount(row[meets], minlength=m) > 0
     return unsound | ~adequate, suspect

@@ -8,7 +8,7 @@ DESIGN.md "Traceability is time-indexed":
 * A certificate is **sound** when its conclusion is not ``fail`` and, for every reference
   standard, on the **calibration date** (not today): the reference was traceable; its
   examination certificate (考核证书), where it has one, was valid (a public standard must have
-  one); and the references together are adequate (:mod:`metro.traceability.adequacy`).
+  one); and the references together are adequate (:mod:`metro.model.adequacy`).
 
 The two definitions call each other up the levels (references stand strictly above their
 subjects, so the recursion ends at primary standards); :class:`Judge` memoises soundness per
@@ -20,8 +20,12 @@ Decisions, where DESIGN.md is silent:
 * Checks run in this order and the first failure is reported: own conclusion; then each
   reference in the order given (traceable? then examination certificate); then adequacy. For a
   reference: no certificate, failed, expired on that day, unsound.
-* "Has an examination certificate" means ``exam_cert`` is filled in; a missing
-  ``exam_valid_from``/``exam_valid_until`` leaves that side open.
+* Examination certificates are judged by :mod:`metro.model.examination` (the one home): a
+  certificate number without both its dates is valid on no day.
+* Every problem about a reference names it (``Problem.reference``), also when none of the
+  references has a capability of the subject's kind (then the first reference is named, and
+  the text lists them all); ``metro status`` and ``metro chain`` both word an unsound
+  certificate through :func:`fault` from the same :class:`Problem`.
 * The administrative status of a standard (active/sealed/revoked) does not enter traceability;
   coverage checks it on its own.
 * A certificate of a primary standard needs no reference (a primary standard is valid anyway).
@@ -33,8 +37,9 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from metro.levels import PUBLIC_LEVELS
-from metro.repositories.traceability import CertificateRow, InstrumentRow
+from metro.model.capability import InstrumentRow
+from metro.model.examination import ExamState
+from metro.model.validity import CertificateRow
 from metro.traceability.adequacy import (
     Need,
     Verdict,
@@ -111,7 +116,8 @@ class Judge:
                            f"{code} had failed on {cert.calibrated_on} (certificate {cert.number})",
                            day, cert, standard_id)
         if not in_date(cert, day):
-            until = cert.valid_until.isoformat() if cert.valid_until else "no date given"
+            last = cert.in_force_until
+            until = last.isoformat() if last else "no date given"
             return Problem(Why.EXPIRED,
                            f"{code}'s certificate {cert.number} had expired on {day} "
                            f"(valid until {until})", day, cert, standard_id)
@@ -125,21 +131,18 @@ class Judge:
     def exam_problem(self, standard_id: int, day: date) -> Problem | None:
         """The reference's examination certificate on ``day`` (where it has or needs one)."""
         s = self.graph.standard(standard_id)
-        if not s.exam_cert:
-            if s.level in PUBLIC_LEVELS:
-                return Problem(Why.EXAM_MISSING,
-                               f"reference {s.code} ({s.level}) has no examination certificate; "
-                               "a public standard must have one", day, None, standard_id)
+        state = s.exam_state(day)
+        if state.ok:
             return None
-        if (s.exam_valid_from is not None and day < s.exam_valid_from) or (
-            s.exam_valid_until is not None and day > s.exam_valid_until
-        ):
-            start = s.exam_valid_from.isoformat() if s.exam_valid_from else "…"
-            end = s.exam_valid_until.isoformat() if s.exam_valid_until else "…"
-            return Problem(Why.EXAM_INVALID,
-                           f"reference {s.code}'s examination certificate {s.exam_cert} was not "
-                           f"valid on {day} (valid {start} … {end})", day, None, standard_id)
-        return None
+        if state is ExamState.MISSING:
+            return Problem(Why.EXAM_MISSING,
+                           f"reference {s.code} ({s.level}) has no examination certificate; "
+                           "a public standard must have one", day, None, standard_id)
+        start = s.exam_valid_from.isoformat() if s.exam_valid_from else "…"
+        end = s.exam_valid_until.isoformat() if s.exam_valid_until else "…"
+        return Problem(Why.EXAM_INVALID,
+                       f"reference {s.code}'s examination certificate {s.exam_cert} was not "
+                       f"valid on {day} (valid {start} … {end})", day, None, standard_id)
 
     # -- certificates ---------------------------------------------------------------------
 
@@ -157,7 +160,7 @@ class Judge:
         Verdict, ...
     ]:
         candidates = [(r, c) for r in cert.references for c in self.graph.capabilities(r)]
-        return tuple(assess(n, candidates) for n in self.needs(cert, instrument))
+        return tuple(assess(n, candidates, cert.references) for n in self.needs(cert, instrument))
 
     def soundness(self, cert: CertificateRow, instrument: InstrumentRow | None = None) -> (
         Problem | None
@@ -198,7 +201,7 @@ class Judge:
             if not verdict.ok:
                 return Problem(Why.INADEQUATE,
                                f"references inadequate: {describe(verdict, self.graph.code)}",
-                               day, cert, verdict.best.standard_id if verdict.best else None)
+                               day, cert, verdict.at_fault)
         return None
 
     def last_sound_before(self, standard_id: int, day: date) -> CertificateRow | None:
@@ -207,3 +210,35 @@ class Judge:
             if self.soundness(c) is None:
                 return c
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class Fault:
+    """The first broken link behind an unsound certificate, as both ``metro status`` and
+    ``metro chain`` name it: the certificate at fault, the day it was used, the reference
+    concerned (None when the certificate itself is at fault) and why."""
+
+    certificate: CertificateRow
+    used_on: date
+    reference: int | None
+    text: str
+
+
+def fault(certificate: CertificateRow, used_on: date, problem: Problem) -> Fault:
+    """Follow ``problem`` (the soundness problem of ``certificate``, used on ``used_on``) up
+    the chain to the link whose own problem it is.
+
+    A reference that had no certificate is the citing certificate's problem; a reference whose
+    certificate failed or had expired is that certificate's problem, on the day it was used; an
+    unsound reference certificate is followed further up.
+    """
+    cert, used, p = certificate, used_on, problem
+    while p.why is Why.REFERENCE_UNTRACEABLE and p.cause is not None:
+        q = p.cause
+        if q.why is Why.NO_CERTIFICATE or q.certificate is None:
+            return Fault(cert, used, p.reference, f"reference {q.text}")
+        if q.why is Why.UNSOUND and q.cause is not None:
+            cert, used, p = q.certificate, cert.calibrated_on, q.cause
+            continue
+        return Fault(q.certificate, cert.calibrated_on, q.reference, q.text)
+    return Fault(cert, used, p.reference, p.text)

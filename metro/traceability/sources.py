@@ -12,8 +12,10 @@ from collections.abc import Sequence
 from sqlalchemy import Connection
 
 from metro.errors import NotFound
+from metro.model.capability import CapabilityRow
+from metro.model.examination import StandardRow
+from metro.model.validity import CertificateRow
 from metro.repositories import traceability as repo
-from metro.repositories.traceability import CapabilityRow, CertificateRow, StandardRow
 from metro.traceability.graph import StandardsGraph
 
 

@@ -3,8 +3,8 @@
 DESIGN.md: of an asset's (non-revoked) certificates, the one that speaks for it at date t is the
 latest with ``calibrated_on ≤ t``. Two certificates of the same subject on the same day are
 ordered by id: the one recorded last speaks (a same-day correction supersedes). A certificate is
-*in date* on day t when ``valid_until ≥ t``; a certificate without ``valid_until`` (only a
-``fail`` may lack one) vouches for no day.
+*in date* on day t when t is on or before its last day in force (:mod:`metro.model.validity`:
+``valid_until``, or for an instrument's certificate without one, the interval kept with it).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from metro.repositories.traceability import CertificateRow
+from metro.model.validity import CertificateRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,5 +48,5 @@ class Timeline:
 
 
 def in_date(certificate: CertificateRow, day: date) -> bool:
-    """``valid_until ≥ day``; a certificate without valid_until is never in date."""
-    return certificate.valid_until is not None and certificate.valid_until >= day
+    """In date on ``day`` (the model's reading, :meth:`CertificateRow.in_date`)."""
+    return certificate.in_date(day)

@@ -6,45 +6,37 @@ certificate or the link —
 =================== ===========================================================================
 ``never_calibrated`` no certificate with ``calibrated_on ≤ t``
 ``failed``           the certificate that speaks for it says ``fail``
-``overdue``          ``valid_until < t``
+``overdue``          its last day in force is before t (:mod:`metro.model.validity`)
 ``untraceable``      the certificate is unsound (the reason names the reference and why)
 ``suspect``          the certificate is in an impact set (:mod:`metro.traceability.suspicion`)
-``due_soon``         ``valid_until ≤ t + lead`` (lead 30 days unless given)
+``due_soon``         last day in force ≤ ``t + lead`` (lead 30 days unless given)
 ``valid``            otherwise; primary standards are always ``valid``
 =================== ===========================================================================
 
-The position of a word in :data:`ORDER` is its code in the bulk arrays of
-:mod:`metro.traceability.leaves`. ``due`` is the speaking certificate's ``valid_until``.
+The words and their order live in :mod:`metro.model.statuses` (re-exported here); the position
+of a word in :data:`ORDER` is its code in the bulk arrays of :mod:`metro.traceability.leaves`.
+``due`` is the speaking certificate's last day in force (``valid_until``, or the interval kept
+with an instrument's certificate: :mod:`metro.model.validity`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import StrEnum
 from typing import Any, Final, Literal
 
-from metro.repositories.traceability import CertificateRow, InstrumentRow
+from metro.model.capability import InstrumentRow
+from metro.model.statuses import CODE, DEFAULT_LEAD_DAYS, ORDER, Status
+from metro.model.validity import CertificateRow
 from metro.traceability.soundness import Judge
 from metro.traceability.speaking import Timeline, in_date
 from metro.traceability.suspicion import Suspicions
 
 AssetKind = Literal["standard", "instrument"]
-DEFAULT_LEAD_DAYS: Final = 30
-
-
-class Status(StrEnum):
-    NEVER_CALIBRATED = "never_calibrated"
-    FAILED = "failed"
-    OVERDUE = "overdue"
-    UNTRACEABLE = "untraceable"
-    SUSPECT = "suspect"
-    DUE_SOON = "due_soon"
-    VALID = "valid"
-
-
-ORDER: Final[tuple[Status, ...]] = tuple(Status)
-CODE: Final[dict[Status, int]] = {s: i for i, s in enumerate(ORDER)}
+__all__ = [
+    "CODE", "DEFAULT_LEAD_DAYS", "ORDER", "PRIMARY_REASON", "AssetKind", "Status", "StatusRecord",
+    "asset_status", "simple_reason",
+]
 PRIMARY_REASON: Final = "primary standard (计量基准): valid by definition"
 
 
@@ -52,8 +44,8 @@ PRIMARY_REASON: Final = "primary standard (计量基准): valid by definition"
 class StatusRecord:
     """The status of one asset at a date, with the reason naming the certificate or link.
 
-    ``due`` is the ``valid_until`` of the certificate that speaks for the asset (None for a
-    primary standard, an asset never calibrated, or a certificate that gives no date).
+    ``due`` is the last day in force of the certificate that speaks for the asset (None for a
+    primary standard, an asset never calibrated, or a certificate in date on no day).
     """
 
     asset: str
@@ -112,7 +104,7 @@ def asset_status(
     """The status of one asset at ``at`` (the rule, for one asset; leaves does it in bulk)."""
 
     def record(status: Status, reason: str | None, cert: CertificateRow | None) -> StatusRecord:
-        due = cert.valid_until if cert is not None else None
+        due = cert.in_force_until if cert is not None else None
         number = cert.number if cert is not None else None
         if reason is None:
             cal = cert.calibrated_on if cert is not None else None
@@ -135,6 +127,7 @@ def asset_status(
     if suspicion is not None:
         text = suspicion.text(judge.graph.code)
         return record(Status.SUSPECT, f"certificate {cert.number} is suspect: {text}", cert)
-    assert cert.valid_until is not None  # in date
-    status = Status.DUE_SOON if cert.valid_until <= at + timedelta(days=lead_days) else Status.VALID
+    until = cert.in_force_until
+    assert until is not None  # in date
+    status = Status.DUE_SOON if until <= at + timedelta(days=lead_days) else Status.VALID
     return record(status, None, cert)

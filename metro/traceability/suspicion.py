@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from metro.repositories.traceability import CertificateRow
+from metro.model.validity import CertificateRow
 from metro.traceability.graph import StandardsGraph
 from metro.traceability.soundness import Judge
 

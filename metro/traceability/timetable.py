@@ -6,7 +6,8 @@ steps of all standards sit in one array sorted by ``key = standard_id · 2³² +
 state of *n* (standard, day) pairs is one ``np.searchsorted`` — the per-standard timelines and
 bisect of the design, done for a million instruments at once. The states are exactly
 :meth:`Judge.traceable_on <metro.traceability.soundness.Judge.traceable_on>` (the tests hold
-them together); examination certificates and capabilities come as dense per-standard arrays.
+them together); examination certificates (as the model's :func:`~metro.model.examination.window`
+of valid days) and capabilities come as dense per-standard arrays.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from metro.levels import PUBLIC_LEVELS
 from metro.repositories.traceability import kind_codes, to_day
 from metro.traceability.soundness import Judge
 
@@ -46,10 +46,8 @@ class Timetable:
     step_state: IntArray
     step_certificate: IntArray  # the certificate speaking from that step on, -1 if none
     standard_id: IntArray  # sorted ids; position = dense index
-    public: BoolArray
-    has_exam: BoolArray
-    exam_from: IntArray
-    exam_until: IntArray
+    exam_from: IntArray  # the examination window's first and last day (FIRST…LAST: always;
+    exam_until: IntArray  # LAST…FIRST: never), from metro.model.examination.window
     cap_start: IntArray  # capabilities of dense standard i: cap_*[cap_start[i]:cap_end[i]]
     cap_end: IntArray
     cap_kind: IntArray
@@ -73,15 +71,18 @@ class Timetable:
             cert_of.append(cid)
 
         ids = graph.ids()
-        public, has_exam, exam_from, exam_until = [], [], [], []
+        exam_from, exam_until = [], []
         cap_start, cap_end = [], []
         caps: list[tuple[int, float, float, float, float, float]] = []
         for sid in ids:
             s = graph.standard(sid)
-            public.append(s.level in PUBLIC_LEVELS)
-            has_exam.append(bool(s.exam_cert))
-            exam_from.append(to_day(s.exam_valid_from) if s.exam_valid_from else FIRST)
-            exam_until.append(to_day(s.exam_valid_until) if s.exam_valid_until else LAST)
+            w = s.exam_window()
+            if w.first is not None and w.last is not None:
+                exam_from.append(to_day(w.first))
+                exam_until.append(to_day(w.last))
+            else:
+                exam_from.append(FIRST if w.always else LAST)
+                exam_until.append(LAST if w.always else FIRST)
             cap_start.append(len(caps))
             caps.extend(
                 (kinds.get(c.quantity, -1), c.range_min, c.range_max, c.u_abs, c.u_rel, c.k)
@@ -99,7 +100,8 @@ class Timetable:
                     step(sid, day, FAILED, c.id)
                     continue
                 step(sid, day, UNSOUND if judge.soundness(c) else TRACEABLE, c.id)
-                ends = to_day(c.valid_until) + 1 if c.valid_until else day
+                last = c.in_force_until
+                ends = to_day(last) + 1 if last else day
                 nxt = to_day(certs[i + 1].calibrated_on) if i + 1 < len(certs) else None
                 if nxt is None or nxt > ends:
                     step(sid, ends, EXPIRED, c.id)
@@ -110,8 +112,6 @@ class Timetable:
             step_state=np.array(state, dtype=i8),
             step_certificate=np.array(cert_of, dtype=i8),
             standard_id=np.array(ids, dtype=i8),
-            public=np.array(public, dtype=bool),
-            has_exam=np.array(has_exam, dtype=bool),
             exam_from=np.array(exam_from, dtype=i8),
             exam_until=np.array(exam_until, dtype=i8),
             cap_start=np.array(cap_start, dtype=i8),
@@ -132,10 +132,9 @@ class Timetable:
         return np.searchsorted(self.standard_id, standard_ids)
 
     def exam_ok(self, dense: IntArray, days: IntArray) -> BoolArray:
-        """Examination certificate valid on the day, where the standard has or needs one."""
-        has = self.has_exam[dense]
-        inside = (self.exam_from[dense] <= days) & (days <= self.exam_until[dense])
-        return np.where(has, inside, ~self.public[dense])
+        """Examination certificate valid on the day (the model's window: where the standard has
+        or needs one)."""
+        return (self.exam_from[dense] <= days) & (days <= self.exam_until[dense])
 
     def tainted(self, certificate_ids: IntArray) -> BoolArray:
         """Per step: is the speaking certificate one of ``certificate_ids`` (a window)?"""

@@ -10,13 +10,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from metro.coverage.service import coverage
 from metro.coverage.snapshots import history, save_snapshot
-from metro.db.models import Organization
 from metro.disciplines_text import discipline_label
-from metro.notifications.outbox import Notice, add_many
+from metro.model.notice import Notice
+from metro.notifications.outbox import add_many
+from metro.repositories.notifications import bureau_codes
 from metro.watch.flags import WatchReport
 
 
@@ -96,7 +97,7 @@ def coverage_watch(conn: Connection, *, at: date, now: datetime) -> WatchReport:
                 "disciplines_fell": fallen if event == "coverage_fell" else [],
             }
         )
-    bureaus = conn.execute(select(Organization.code).where(Organization.kind == "bureau")).scalars()
+    bureaus = bureau_codes(conn)
     notices = [
         Notice(b, "", event, at.isoformat(), at, zh, en, {"weighted_rate": rate, "fell": fallen})
         for b in bureaus

@@ -11,11 +11,11 @@ from __future__ import annotations
 import calendar
 from datetime import date, datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
-from metro.db.models import Organization, Standard
-from metro.levels import PUBLIC_LEVELS
-from metro.notifications.outbox import Notice, add_many
+from metro.model.notice import Notice
+from metro.notifications.outbox import add_many
+from metro.repositories.jobs import exams_ending
 from metro.watch.flags import WatchReport
 
 
@@ -27,18 +27,7 @@ def add_months(d: date, months: int) -> date:
 
 def exam_expiry(conn: Connection, *, at: date, now: datetime, months: int = 6) -> WatchReport:
     horizon = add_months(at, months)
-    s, o = Standard, Organization
-    rows = conn.execute(
-        select(s.code, s.name, s.exam_cert, s.exam_valid_until, o.code.label("owner"))
-        .join(o, o.id == s.owner_id)
-        .where(
-            s.level.in_(PUBLIC_LEVELS),
-            s.status == "active",
-            s.exam_valid_until.is_not(None),
-            s.exam_valid_until <= horizon,
-        )
-        .order_by(s.exam_valid_until, s.code)
-    ).all()
+    rows = exams_ending(conn, by=horizon)
     report = WatchReport("exam_expiry", at.isoformat(), details={"horizon": horizon.isoformat()})
     notices = []
     for r in rows:

@@ -2,35 +2,34 @@
 and a notification to every owner of a suspect asset.
 
 Each failure (certificate) is processed once (a run keyed by the certificate); ``every=True``
-goes over all failures again (operators; notifications stay one per owner, asset, failure).
+goes over all failures again (operators; notifications stay one per owner and asset).
+
+A suspect asset is announced once per suspect certificate, keyed as ``due_scan`` keys its
+``suspect`` notices (:func:`metro.model.notice.suspect_key`): whichever job runs first tells
+the owner, the other adds nothing.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
-from metro.db.models import Certificate, Standard
-from metro.notifications.outbox import Notice, add_many
+from metro.model.notice import Notice, suspect_key
+from metro.notifications.outbox import add_many
+from metro.repositories.jobs import claim
+from metro.repositories.jobs import failures as recorded_failures
 from metro.traceability import impact_report
 from metro.traceability.sources import full_graph
 from metro.watch.flags import WatchReport
-from metro.watch.runs import claim
 
 
 def impact_watch(conn: Connection, *, at: date, now: datetime, every: bool = False) -> WatchReport:
-    c, s = Certificate, Standard
-    failures = conn.execute(
-        select(c.id, c.number, s.code)
-        .join(s, s.id == c.subject_standard_id)
-        .where(c.conclusion == "fail", c.revoked.is_(False), c.calibrated_on <= at)
-        .order_by(c.calibrated_on, c.id)
-    ).all()
+    failures = recorded_failures(conn, until=at)
     out = WatchReport("impact_watch", at.isoformat(), details={"failures": []})
     latest: dict[str, int] = {}  # standard -> its latest failure (the one impact starts from)
-    for cid, _number, code in failures:
-        latest[code] = cid
+    for failure in failures:
+        latest[failure.standard] = failure.certificate_id
     notices: list[Notice] = []
     graph = full_graph(conn) if latest else None  # read once for every failure
     for code, cid in latest.items():
@@ -55,7 +54,7 @@ def impact_watch(conn: Connection, *, at: date, now: datetime, every: bool = Fal
                     recipient=ic.owner,
                     asset=ic.subject,
                     event="suspect",
-                    key=f"impact:{report.failure}",
+                    key=suspect_key(ic.certificate),
                     on=at,
                     message_zh=(
                         f"{what} {ic.subject} 的证书 {ic.certificate}（{ic.calibrated_on}）所用的"

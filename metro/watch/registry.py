@@ -13,6 +13,8 @@ from metro.watch.due import due_scan
 from metro.watch.exams import exam_expiry
 from metro.watch.flags import WatchReport
 from metro.watch.impact import impact_watch
+from metro.watch.intervals import interval_review
+from metro.watch.supervision import supervision_watch
 
 Watch = Callable[..., WatchReport]
 
@@ -21,6 +23,8 @@ WATCHES: Final[dict[str, tuple[Watch, str]]] = {
     "exam_expiry": (exam_expiry, "examination certificates ending within 6 months, or ended"),
     "coverage_watch": (coverage_watch, "coverage snapshot; flagged below 95 % or when it fell"),
     "impact_watch": (impact_watch, "failed standards: impact report, owners of suspect assets"),
+    "supervision_watch": (supervision_watch, "mandatory instruments not compliant; bureau summary"),
+    "interval_review": (interval_review, "interval proposals for changed histories, owners told"),
 }
 
 

@@ -142,7 +142,29 @@ def test_default_schedule_is_complete(tz):
         "after_load",
         "impact_watch",
         "deliver",
+        "supervision_watch",
+        "interval_review",
     ]
     for d in default_jobs(tz):
         module, _, name = d.func.partition(":")
         assert callable(getattr(__import__(module, fromlist=[name]), name))
+
+
+def test_taking_and_losing_the_lease_is_logged(db, caplog):
+    a = MetroScheduler(db.engine, jobs=TICK, holder="a", lease_ttl=timedelta(seconds=1), poll=60)
+    b = MetroScheduler(db.engine, jobs=TICK, holder="b", lease_ttl=timedelta(seconds=1), poll=60)
+    caplog.set_level("INFO", logger="metro.scheduler")
+    try:
+        assert a.step() is True
+        assert "took the scheduler lease as a" in caplog.text
+        assert a.step() is True
+        assert caplog.text.count("took the scheduler lease") == 1  # a renewal is not news
+        time.sleep(1.2)  # a stalls past its lease; b takes over
+        assert b.step() is True
+        assert "took the scheduler lease as b" in caplog.text
+        assert a.step() is False
+        assert "lost the scheduler lease (a)" in caplog.text
+    finally:
+        a.stop()
+        b.stop()
+    assert "released the scheduler lease (b)" in caplog.text

@@ -28,3 +28,5 @@ class Demand(Base):
     mpe_rel: Mapped[float] = mapped_column(Float)
     region: Mapped[str] = mapped_column(String(6), index=True)
     count: Mapped[int] = mapped_column(Integer)
+    # a policy priority field (metro.model.supervision.PRIORITY_FIELDS), None if none
+    field: Mapped[str | None] = mapped_column(String(24))

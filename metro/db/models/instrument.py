@@ -27,4 +27,6 @@ class Instrument(Base):
     mpe_rel: Mapped[float] = mapped_column(Float)
     mandatory: Mapped[bool] = mapped_column(Boolean)
     interval_months: Mapped[int | None] = mapped_column(Integer)
+    # trade / safety / medical / environment (metro.model.supervision.USAGES), None if unknown
+    usage: Mapped[str | None] = mapped_column(String(16))
     change_id: Mapped[int | None] = mapped_column(ForeignKey("change_log.id"))

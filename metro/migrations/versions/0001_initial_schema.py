@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from metro.db import triggers
+
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -332,28 +334,15 @@ def downgrade() -> None:
 
 
 def _append_only_change_log() -> None:
-    """Refuse UPDATE and DELETE on change_log: the history is append-only."""
-    if op.get_bind().dialect.name == "sqlite":
-        for verb in ("UPDATE", "DELETE"):
-            op.execute(
-                f"CREATE TRIGGER change_log_no_{verb.lower()} BEFORE {verb} ON change_log "
-                "BEGIN SELECT RAISE(ABORT, 'change_log is append-only'); END"
-            )
-    else:
-        op.execute(
-            "CREATE FUNCTION change_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
-            "$$ BEGIN RAISE EXCEPTION 'change_log is append-only'; END $$"
-        )
-        op.execute(
-            "CREATE TRIGGER change_log_append_only BEFORE UPDATE OR DELETE ON change_log "
-            "FOR EACH ROW EXECUTE FUNCTION change_log_append_only()"
-        )
+    """Refuse UPDATE and DELETE (and TRUNCATE on PostgreSQL) on change_log: append-only.
+
+    The DDL lives in metro.db.triggers, which ``metro init`` also uses to put back a guard
+    that an operator dropped.
+    """
+    for statement in triggers.create_statements(op.get_bind().dialect.name):
+        op.execute(statement)
 
 
 def _drop_append_only_change_log() -> None:
-    if op.get_bind().dialect.name == "sqlite":
-        op.execute("DROP TRIGGER IF EXISTS change_log_no_update")
-        op.execute("DROP TRIGGER IF EXISTS change_log_no_delete")
-    else:
-        op.execute("DROP TRIGGER IF EXISTS change_log_append_only ON change_log")
-        op.execute("DROP FUNCTION IF EXISTS change_log_append_only()")
+    for statement in triggers.drop_statements(op.get_bind().dialect.name):
+        op.execute(statement)

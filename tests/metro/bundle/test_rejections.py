@@ -315,7 +315,15 @@ def test_a_fail_certificate_may_have_no_valid_until(db, tmp_path):
     province = f.small_province()
     province["certificates.csv"][3].update(conclusion="fail", valid_until="")
     with db.engine.begin() as conn:
-        load_bundle(conn, f.write_bundle(tmp_path / "b", province), actor="t", now=NOW)
+        report = load_bundle(conn, f.write_bundle(tmp_path / "b", province), actor="t", now=NOW)
+    assert report.counts["certificates.csv"]["created"] == 5
+    with db.engine.connect() as conn:
+        stored = conn.execute(
+            select(Certificate.conclusion, Certificate.valid_until).where(
+                Certificate.number == "CS2025-002"
+            )
+        ).one()
+    assert tuple(stored) == ("fail", None)
 
 
 def test_several_bad_rows_are_all_reported_and_nothing_is_written(db, tmp_path):

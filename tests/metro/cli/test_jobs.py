@@ -84,5 +84,6 @@ def test_standalone_scheduler_leads_and_stops_cleanly(db, tmp_path):
             p.kill()
     assert p.returncode == 0, err
     assert "leading" in out
+    assert "took the scheduler lease" in err and "released the scheduler lease" in err
     with db.engine.connect() as conn:
         assert conn.execute(select(Lease.holder)).scalar() is None  # released on the way out

@@ -31,6 +31,7 @@ def cap(
     exam_until: date | None = date(2027, 12, 31),
 ) -> CapabilityRow:
     return CapabilityRow(
+        id=None,
         standard_id=sid,
         standard=standard or f"S{sid}",
         level=level,

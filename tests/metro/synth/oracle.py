@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pint
 
-from metro.levels import PUBLIC_LEVELS
+from metro.model.levels import PUBLIC_LEVELS
 from metro.quantity_kinds import kinds
 from metro.synth.writer import HEADERS
 

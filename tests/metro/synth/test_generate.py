@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from metro.levels import LEVEL_RANK, PUBLIC_LEVELS
+from metro.model.levels import LEVEL_RANK, PUBLIC_LEVELS
 from metro.quantity_kinds import disciplines, kinds
 from metro.synth import generate
 from metro.synth.generate import generate_bundle
@@ -192,9 +192,11 @@ def test_quantity_strings_are_ascii(seed_bundle: Bundle) -> None:
 
 
 def test_units_agree_with_metro_units_when_available(seed_bundle: Bundle) -> None:
-    units = pytest.importorskip("metro.units")
-    if not hasattr(units, "canonical") or not hasattr(units, "relative"):
-        pytest.skip("metro.units has no canonical()/relative() yet")
+    # No skip: a rename of metro.units or of these helpers must fail here, not pass silently.
+    import metro.units as units
+
+    assert hasattr(units, "canonical"), "metro.units.canonical() is gone: update this test"
+    assert hasattr(units, "relative"), "metro.units.relative() is gone: update this test"
     seen: set[tuple[str, str, bool]] = set()
     for r in (
         seed_bundle.rows["capabilities"]

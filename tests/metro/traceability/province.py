@@ -25,7 +25,7 @@ from metro.db.models import (
 from tests import factories as f
 
 T = date(2025, 7, 1)
-NOW = datetime(2025, 7, 1, 8, 0, tzinfo=UTC)
+NOW = datetime(2035, 1, 1, 8, 0, tzinfo=UTC)  # after every calibration (a later date is refused)
 
 
 def cert(*, number: str, subject: str, references: str, calibrated_on: str,

@@ -269,6 +269,7 @@ def provinces(draw: st.DrawFn) -> dict[str, list[dict[str, str]]]:
                 number=f"C{number:03}", issuer="LAB", subject=subject,
                 references=";".join(chosen), calibrated_on=day(cal), valid_until=valid,
                 conclusion=conclusion,
+                kind="calibration" if conclusion == "none" else "verification",
                 status="revoked" if draw(st.integers(0, 14)) == 0 else "valid"))
             cal += draw(st.integers(60, 400))
 

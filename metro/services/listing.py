@@ -1,0 +1,130 @@
+"""Read services behind the API's lists and detail pages: instruments and standards with their
+status at a date, an instrument with its chain, result kinds of a certificate's subject.
+
+They compose the traceability engine (statuses, chains) with the listing queries of
+:mod:`metro.repositories.scope`; what a caller may see is decided before (``api/policy.py``)
+and passed in as an owner or a set of ids. Nothing is written.
+
+Decision where the design is silent: a list evaluates the province once per request
+(``province_status``); the cached standards layer of issue 10 item 10 is not built yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Connection
+
+from metro.errors import NotFound
+from metro.repositories import certificates as certificates_repo
+from metro.repositories import scope
+from metro.traceability import explain_chain, province_status, standard_statuses, status_of
+from metro.traceability.status import Status
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    items: list[dict[str, Any]]
+    total: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {"items": self.items, "total": self.total}
+
+
+def instrument_page(
+    conn: Connection,
+    *,
+    at: date,
+    owner: str | None = None,
+    ids: Collection[int] | None = None,
+    status: Status | None = None,
+    q: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> Page:
+    """``{items: [{code, name, owner, quantity, status, due, reason}], total}``, by code."""
+    rows = scope.instrument_rows(conn, owner=owner, ids=ids, q=q)
+    if not rows:
+        return Page([], 0)
+    state = province_status(conn, at)
+    if status is not None:
+        rows = [r for r in rows if state.instrument_status(r.id) == status]
+    page = rows[offset : offset + limit]
+    leaf_ids = state.instruments.instrument_id
+    positions = np.searchsorted(leaf_ids, [r.id for r in page]).tolist()
+    records = {rec.asset_id: rec for rec in state.instrument_records(conn, positions)}
+    items = []
+    for r in page:
+        rec = records[r.id]
+        items.append(
+            {
+                "code": r.code,
+                "name": r.name,
+                "owner": r.owner,
+                "quantity": r.quantity,
+                "status": rec.status.value,
+                "due": rec.due.isoformat() if rec.due else None,
+                "reason": rec.reason,
+            }
+        )
+    return Page(items, len(rows))
+
+
+def instrument_view(conn: Connection, *, at: date, code: str) -> dict[str, Any]:
+    """An instrument's fields with its ``status, due, reason`` and ``chain`` at ``at``."""
+    detail = scope.instrument_detail(conn, code)
+    if detail is None:
+        raise NotFound(f"instrument {code!r}: not found")
+    rec = status_of(conn, code, at)
+    return {
+        **detail,
+        "status": rec.status.value,
+        "due": rec.due.isoformat() if rec.due else None,
+        "reason": rec.reason,
+        "chain": explain_chain(conn, code, at).as_json(),
+    }
+
+
+def subject_view(conn: Connection, *, at: date, code: str) -> dict[str, Any]:
+    """``{code, status, due, reason}`` of any asset at ``at``."""
+    rec = status_of(conn, code, at)
+    return {
+        "code": code,
+        "status": rec.status.value,
+        "due": rec.due.isoformat() if rec.due else None,
+        "reason": rec.reason,
+    }
+
+
+def standards_view(
+    conn: Connection, *, at: date, owner: str | None = None, code: str | None = None
+) -> list[dict[str, Any]]:
+    """Standards with capabilities and their status at ``at``."""
+    rows = scope.standard_rows(conn, owner=owner, code=code)
+    statuses = standard_statuses(conn, at, [r["id"] for r in rows]) if rows else {}
+    out = []
+    for r in rows:
+        rec = statuses.get(r.pop("id"))
+        for k in ("exam_valid_from", "exam_valid_until"):
+            r[k] = r[k].isoformat() if r[k] else None
+        r["status"] = rec.status.value if rec else None
+        r["due"] = rec.due.isoformat() if rec and rec.due else None
+        r["reason"] = rec.reason if rec else None
+        out.append(r)
+    return out
+
+
+def result_kinds(conn: Connection, subject: str) -> list[str]:
+    """The quantity kinds a result point of a certificate of ``subject`` may be in."""
+    ref = scope.asset(conn, subject)
+    if ref is None:
+        return []
+    return certificates_repo.subject_kinds(
+        conn,
+        standard_id=ref.id if ref.kind == "standard" else None,
+        instrument_id=ref.id if ref.kind == "instrument" else None,
+    )
