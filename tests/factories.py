@@ -77,6 +77,7 @@ def instrument(
     mpe_rel: str = "1.6 %",
     mandatory: str = "true",
     interval_months: str = "12",
+    usage: str = "",
 ) -> dict[str, str]:
     return {
         "code": code,
@@ -89,6 +90,7 @@ def instrument(
         "mpe_rel": mpe_rel,
         "mandatory": mandatory,
         "interval_months": interval_months,
+        "usage": usage,
     }
 
 
@@ -142,6 +144,7 @@ def demand(
     mpe_rel: str = "0.4 %",
     region: str = "430100",
     count: str = "120",
+    field: str = "",
 ) -> dict[str, str]:
     return {
         "code": code,
@@ -152,6 +155,22 @@ def demand(
         "mpe_rel": mpe_rel,
         "region": region,
         "count": count,
+        "field": field,
+    }
+
+
+def authorization(
+    *,
+    organization: str,
+    quantity: str = "pressure",
+    valid_from: str = "2025-01-01",
+    valid_until: str = "2027-12-31",
+) -> dict[str, str]:
+    return {
+        "organization": organization,
+        "quantity": quantity,
+        "valid_from": valid_from,
+        "valid_until": valid_until,
     }
 
 
@@ -237,6 +256,8 @@ def small_province() -> dict[str, list[dict[str, str]]]:
                 count="35",
             ),
         ],
+        # no authorization: the institutes verify by statute (an empty file, as export writes)
+        "authorizations.csv": [],
     }
 
 

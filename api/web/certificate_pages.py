@@ -11,9 +11,8 @@ label.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
 from html import escape
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
@@ -29,7 +28,7 @@ from metro.bundle.issues import BundleRejected
 from metro.errors import MetroError
 from metro.model import fields as f
 from metro.quantity_kinds import get_kind
-from metro.services import bundles, certificates, listing, verification
+from metro.services import bundles, certificates, dcc, listing, verification
 
 router = APIRouter(include_in_schema=False)
 RESULT_ROWS = 5
@@ -128,8 +127,8 @@ def _record(conn: Any, principal: Any, values: dict[str, Any], at: Any) -> dict[
     try:
         body = CertificateIn(
             number=values["number"], kind=values["kind"], subject=values["subject"],
-            calibrated_on=values["calibrated_on"] or None,  # type: ignore[arg-type]
-            valid_until=values["valid_until"] or None,  # type: ignore[arg-type]
+            calibrated_on=values["calibrated_on"] or None,
+            valid_until=values["valid_until"] or None,
             conclusion=values["conclusion"], references=values["references"],
             results=[
                 ResultIn(nominal=r["nominal"], measured=r["measured"], u=r["u"] or None,
@@ -234,3 +233,17 @@ async def upload_bundle(request: Request) -> HTMLResponse:
         principal = _lab(request, conn)
         return _form_page(request, principal, conn, values=_blank(), errors={}, upload=upload,
                           status_code=200 if upload["ok"] else 422)
+
+
+@router.get("/certificates/{issuer}/{number}/dcc.xml")
+def certificate_dcc(request: Request, issuer: str, number: str) -> Response:
+    """The certificate as a PTB DCC (the API's ``…/dcc``, for a signed-in browser)."""
+    with request.app.state.engine.begin() as conn:
+        principal = require_principal(request, conn)
+        policy.readable_certificate(conn, principal, issuer, number)
+        data = dcc.export(conn, actor=principal.actor, issuer=issuer, number=number)
+    return Response(
+        content=data,
+        media_type="application/xml",
+        headers={"Content-Disposition": f'attachment; filename="{issuer}_{number}.dcc.xml"'},
+    )

@@ -8,14 +8,17 @@ instrument is a 404 page.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
 
 from api import policy
-from api.web.render import STATUS_WORDS, page_day, render, require_principal
-from api.web.svg import chain_graph, chain_svg
-from api.web.i18n import gettext
+from api.clock import now
 from api.web import session
+from api.web.i18n import gettext
+from api.web.render import STATUS_WORDS, page_day, redirect, render, require_principal
+from api.web.svg import chain_graph, chain_svg
 from metro.errors import MetroError
 from metro.services import intervals, listing, providers
 
@@ -44,7 +47,24 @@ def instrument_page(request: Request, code: str) -> HTMLResponse:
             )[0]
         except (MetroError, IndexError):
             proposal = None
+        may_accept = principal.sees_everything or view["owner"] == principal.organization
         return render(
             request, "instrument.html", principal=principal, at=at, view=view, chain=chain,
-            diagram=diagram, providers=found, proposal=proposal,
+            diagram=diagram, providers=found, proposal=proposal, may_accept=may_accept,
         )
+
+
+@router.post("/instruments/{code}/interval", response_class=HTMLResponse)
+def accept_interval(
+    request: Request, code: str, csrf: Annotated[str, Form(max_length=100)] = ""
+) -> Response:
+    """The owner accepts the proposal shown on the page (A1): stored, then accepted, logged."""
+    session.check_csrf(request, csrf)
+    with request.app.state.engine.begin() as conn:
+        principal = require_principal(request, conn)
+        policy.writable_asset(conn, principal, code)
+        at = now(request)
+        intervals.propose(conn, actor=principal.actor, at=at.date(), now=at, asset=code,
+                          method="a1")
+        intervals.accept(conn, actor=principal.actor, now=at, asset=code)
+    return redirect(f"/instruments/{code}")

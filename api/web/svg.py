@@ -176,13 +176,13 @@ def chain_svg(nodes: Sequence[Node], edges: Sequence[Edge], *, title: str) -> st
             f'<text x="{x + box_w / 2:.0f}" y="{y + 36:.0f}" text-anchor="middle" '
             f'font-size="12" fill="{ink}">{_t(n.caption)}</text></g>'
         )
-    y = (top + 1) * (box_h + gap_y) - gap_y + pad + 16
+    line_y = (top + 1) * (box_h + gap_y) - gap_y + pad + 16
     for line in notes:
         out.append(
-            f'<text class="broken-reason" x="{pad}" y="{y}" font-size="12" fill="{BAD_COLOUR}">'
-            f"{_t(line)}</text>"
+            f'<text class="broken-reason" x="{pad}" y="{line_y}" font-size="12" '
+            f'fill="{BAD_COLOUR}">{_t(line)}</text>'
         )
-        y += 16
+        line_y += 16
     out.append("</svg>")
     return "".join(out)
 

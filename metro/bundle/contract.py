@@ -34,6 +34,7 @@ FILES: Final[dict[str, tuple[str, ...]]] = {
         "mpe_rel",
         "mandatory",
         "interval_months",
+        "usage",
     ),
     "certificates.csv": (
         "number",
@@ -58,13 +59,17 @@ FILES: Final[dict[str, tuple[str, ...]]] = {
         "mpe_rel",
         "region",
         "count",
+        "field",
     ),
+    "authorizations.csv": ("organization", "quantity", "valid_from", "valid_until"),
 }
 
 # Optional columns, at the end of their file's columns: a bundle without them loads as before
 # (their cells read as empty), and export writes them only when some row has a value.
 OPTIONAL: Final[dict[str, tuple[str, ...]]] = {
     "certificates.csv": ("reason", "supersedes"),
+    "instruments.csv": ("usage",),
+    "demands.csv": ("field",),
 }
 
 ORGANIZATION_KINDS: Final = ("bureau", "nmi", "institute", "lab", "enterprise")

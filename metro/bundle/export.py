@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 
 from metro.bundle import rows
 from metro.bundle.contract import FILES, OPTIONAL
+from metro.bundle.load_authorizations import authorization_rows
 
 _WRITERS: dict[str, Callable[[Connection], Iterator[tuple[int, rows.Row]]]] = {
     "organizations.csv": rows.organization_rows,
@@ -25,6 +26,7 @@ _WRITERS: dict[str, Callable[[Connection], Iterator[tuple[int, rows.Row]]]] = {
     "certificates.csv": rows.certificate_rows,
     "results.csv": rows.result_rows,
     "demands.csv": rows.demand_rows,
+    "authorizations.csv": authorization_rows,
 }
 
 

@@ -36,6 +36,7 @@ from metro.bundle.contract import FILES
 from metro.bundle.handler import Handler, Record
 from metro.bundle.issues import BundleRejected, Issues
 from metro.bundle.load_assets import Capabilities, Demands, Instruments, Organizations, Standards
+from metro.bundle.load_authorizations import Authorizations
 from metro.bundle.load_certificates import Certificates, Results
 from metro.bundle.reader import read_rows
 from metro.bundle.state import LoadState
@@ -54,6 +55,7 @@ HANDLERS: tuple[type[Handler], ...] = (
     Certificates,
     Results,
     Demands,
+    Authorizations,
 )
 Progress = Callable[[str, int], None]
 

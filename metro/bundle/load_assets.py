@@ -17,6 +17,7 @@ from metro.db.models import Capability, Demand, Instrument, Organization, Standa
 from metro.model.fields import MAX_INTERVAL_MONTHS, uncertainty_problem
 from metro.model.levels import LEVELS, PUBLIC_LEVELS
 from metro.model.standard import public_exam_problem
+from metro.model.supervision import field_problem, usage_problem
 from metro.quantity_kinds import QuantityKind, kinds
 
 
@@ -26,6 +27,16 @@ def _kind(row: Row, column: str = "quantity") -> QuantityKind | None:
     if kind is None:
         row.fail(column, code, "unknown quantity kind (see `metro kinds`)")
     return kind
+
+
+def _optional(row: Row, column: str, problem: Callable[[str], str | None]) -> str:
+    """An optional vocabulary cell (usage, field): "" when absent or empty."""
+    i = row.columns.get(column)
+    value = row.cells[i].strip() if i is not None else ""
+    why = problem(value)
+    if why:
+        row.fail(column, value, why)
+    return value
 
 
 def _asset_head(row: Row, orgs: dict[str, int]) -> tuple[str, str, str, int | None]:
@@ -285,6 +296,7 @@ class Instruments(Handler):
         "mpe_rel",
         "mandatory",
         "interval_months",
+        "usage",
         "change_id",
     )
     object_type = "instrument"
@@ -301,6 +313,7 @@ class Instruments(Handler):
         months = row.integer(
             "interval_months", required=False, minimum=1, maximum=MAX_INTERVAL_MONTHS
         )
+        usage = _optional(row, "usage", usage_problem)
         if not code or self.duplicate(row, "code", code, code):
             return None
         if code in st.standards:
@@ -324,6 +337,7 @@ class Instruments(Handler):
             g("mpe_rel"),
             "true" if mandatory else "false",
             g("interval_months"),
+            usage,
         )
         return Record(
             id_,
@@ -345,6 +359,7 @@ class Instruments(Handler):
                 mpe_rel or 0.0,
                 mandatory,
                 months,
+                usage or None,
                 st.load_change_id,
             ),
         )
@@ -367,6 +382,7 @@ class Demands(Handler):
         "mpe_rel",
         "region",
         "count",
+        "field",
     )
     object_type = "demand"
     stored_rows = rows.demand_rows
@@ -388,6 +404,7 @@ class Demands(Handler):
         mpe_abs, mpe_rel = _linear(row, kind, "mpe_abs", "mpe_rel", "a required MPE")
         region = row.region("region")
         count = row.integer("count", required=True, minimum=0)
+        priority = _optional(row, "field", field_problem)
         if not code or self.duplicate(row, "code", code, code):
             return None
         if row.bad or kind is None:
@@ -403,6 +420,7 @@ class Demands(Handler):
             g("mpe_rel"),
             region,
             str(count),
+            priority,
         )
         return Record(
             id_,
@@ -422,6 +440,7 @@ class Demands(Handler):
                 mpe_rel or 0.0,
                 region,
                 count,
+                priority or None,
             ),
         )
 

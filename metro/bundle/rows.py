@@ -124,6 +124,7 @@ def instrument_rows(
             i.mpe_rel_given,
             i.mandatory,
             i.interval_months,
+            i.usage,
         )
         .join(o, o.id == i.owner_id)
         .order_by(i.id)
@@ -132,7 +133,8 @@ def instrument_rows(
         for r in conn.execute(s):
             yield (
                 r[0],
-                (r[1], r[2], r[3], r[4], r[5], r[6], _s(r[7]), _s(r[8]), _bool(r[9]), _s(r[10])),
+                (r[1], r[2], r[3], r[4], r[5], r[6], _s(r[7]), _s(r[8]), _bool(r[9]), _s(r[10]),
+                 _s(r[11])),
             )
 
 
@@ -215,6 +217,12 @@ def certificate_labels(conn: Connection, ids: Collection[int]) -> dict[int, str]
 def optional_columns_used(conn: Connection, file: str) -> set[str]:
     """The optional columns of ``file`` that some stored row has a value for."""
     c = Certificate
+    if file == "instruments.csv":  # supervision's usage
+        some = select(Instrument.id).where(Instrument.usage.is_not(None)).limit(1)
+        return {"usage"} if conn.execute(some).first() else set()
+    if file == "demands.csv":  # the policy's priority field
+        some = select(Demand.id).where(Demand.field.is_not(None)).limit(1)
+        return {"field"} if conn.execute(some).first() else set()
     if file != "certificates.csv":
         return set()
     used = set()
@@ -272,6 +280,7 @@ def demand_rows(conn: Connection, ids: Collection[int] | None = None) -> Iterato
         d.mpe_rel_given,
         d.region,
         d.count,
+        d.field,
     ).order_by(d.id)
     for s in _batches(stmt, d.id, ids):
         for r in conn.execute(s):

@@ -229,7 +229,8 @@ def _check_free(host: str, port: int) -> None:
         with socket.create_server((host, port), reuse_port=False):
             pass
     except OSError as exc:
-        raise InvalidInput(f"--host {host} --port {port}: cannot listen there ({exc.strerror})")
+        why = str(exc.strerror or exc).split(" (while")[0]
+        raise InvalidInput(f"--host {host} --port {port}: cannot listen there ({why})") from None
 
 
 def main() -> None:

@@ -87,12 +87,25 @@ def status(
     ] = None,
     at: AtOption = None,
     lead: LeadOption = 30,
+    owner: Annotated[
+        str | None,
+        typer.Option("--owner", help="Only the assets of this organization (rows with names)."),
+    ] = None,
+    words: Annotated[
+        list[str] | None,
+        typer.Option("--status", help="Only assets with this status word (repeatable)."),
+    ] = None,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
     """Status of one asset, or of all: never_calibrated, failed, overdue, untraceable, suspect,
-    due_soon or valid, with the reason."""
+    due_soon or valid, with the reason. With --owner or --status every row also names the
+    asset and its owner."""
     from metro.services import traceability as service
+
+    if owner is not None or words:
+        _status_of_owner(asset, at, lead, owner, words, db, json)
+        return
 
     as_json = wants_json(json)
     with domain_errors(as_json):
@@ -121,6 +134,42 @@ def status(
         stdout.print("  ".join(f"{_word(k)} {v:,}" for k, v in counts.items()))
     if len(records) < total:
         stdout.print(f"showing {len(records):,} of {total:,} assets; --json lists all")
+
+
+def _status_of_owner(
+    asset: str | None,
+    at: str | None,
+    lead: int,
+    owner: str | None,
+    words: list[str] | None,
+    db: str | None,
+    json: bool,
+) -> None:
+    """``status --owner CODE [--status WORD…]``: one owner's assets (or any, by word), each row
+    with the asset's name and owner — JSON ``[{asset, name, owner, kind, status, due, reason}]``."""
+    from metro.services import traceability as service
+    from metro.services.assets import named_rows
+
+    as_json = wants_json(json)
+    with domain_errors(as_json):
+        day = _day(at)
+        eng = engine(db)
+        require_schema(eng)
+        with eng.connect() as conn:
+            records = service.status(conn, actor=_actor(), at=day, asset=asset, owner=owner,
+                                     statuses=words or None, lead_days=lead)
+            rows = named_rows(conn, records)
+    if as_json:
+        _print_json_list(rows)
+        return
+    title = f"status at {day}" + (f" of {owner}" if owner else "")
+    table = Table("asset", "name", "owner", "kind", "status", "due", "reason", title=title)
+    for r in rows[:TABLE_ROWS]:
+        table.add_row(escape(r["asset"]), escape(r["name"]), escape(r["owner"]), r["kind"],
+                      _word(r["status"]), r["due"] or "", escape(r["reason"]))
+    stdout.print(table)
+    if len(rows) > TABLE_ROWS:
+        stdout.print(f"showing {TABLE_ROWS:,} of {len(rows):,} assets; --json lists all")
 
 
 @app.command()

@@ -91,6 +91,9 @@ def in_force_until_days(
 class CertificateRow:
     """A non-revoked certificate as the rules read it; ``references`` are standard ids in order.
 
+    A read type: the write path validates a certificate (metro.model.certificate) before it is
+    stored; here only the shape is checked (exactly one subject).
+
     ``interval_months`` is the subject instrument's interval in force when the certificate was
     recorded (None for standards, or when none was kept).
     """
@@ -111,11 +114,6 @@ class CertificateRow:
     def __post_init__(self) -> None:
         if (self.subject_standard_id is None) == (self.subject_instrument_id is None):
             raise ValueError(f"certificate {self.number}: exactly one subject is needed")
-        if self.valid_until is not None and self.valid_until < self.calibrated_on:
-            raise ValueError(
-                f"certificate {self.number}: valid_until {self.valid_until} is before "
-                f"calibrated_on {self.calibrated_on}"
-            )
         until = in_force_until(
             conclusion=self.conclusion,
             valid_until=self.valid_until,

@@ -65,7 +65,9 @@ def due_calendar(items: list[DueItem]) -> list[tuple[str, list[DueItem]]]:
     return list(months.items())
 
 
-def expiring_examinations(conn: Connection, *, at: date, months: int = 6) -> list[dict[str, object]]:
+def expiring_examinations(
+    conn: Connection, *, at: date, months: int = 6
+) -> list[dict[str, object]]:
     """Public standards whose examination certificate ends within ``months`` of ``at`` or has
     ended (renewal is applied for six months ahead), soonest first — the same reading as the
     ``exam_expiry`` watch."""

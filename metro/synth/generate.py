@@ -23,6 +23,7 @@ from metro.synth.organizations import build_organizations
 from metro.synth.scenarios import SCRIPTED_INSTRUMENTS, scripted_instruments, write_scripted
 from metro.synth.settings import load_settings
 from metro.synth.standards import Registry, build_standards
+from metro.synth.supervision import authorization_rows, field_of
 from metro.synth.trace import Tracer
 from metro.synth.writer import BundleWriter
 
@@ -146,7 +147,10 @@ def generate_bundle(
         write_scripted(scripted, writer)
         writer.run(progress)
         for row in plan.rows:
-            w.row("demands", row)
+            w.row("demands", (*row, field_of(row[1])))
+        for auth in authorization_rows(orgs.labs, registry.standards, cfg.history_start,
+                                       cfg.reference_date):
+            w.row("authorizations", auth)
         tell("demands", len(plan.rows))
         counts = dict(w.counts)
     return Report(counts=counts, demand=plan)

@@ -26,6 +26,7 @@ from metro.synth.organizations import Directory
 from metro.synth.scales import Converter, quantity, relative, split
 from metro.synth.settings import Settings
 from metro.synth.standards import Registry
+from metro.synth.supervision import MandatoryCases, usage_of
 from metro.synth.trace import ROBUST_PASS, meets_instrument
 
 Writer = Any  # csv writer (``writerow`` only)
@@ -193,6 +194,8 @@ class InstrumentWriter:
         self.owner = [s.owner for s in std]
         self.code = [s.code for s in std]
         self.drift = Drift(settings, variants, seed)
+        self.usage = [usage_of(v.name, v.kind) for v in variants]
+        self.cases = MandatoryCases(seed)
 
     def next_code(self) -> str:
         self.serial += 1
@@ -211,6 +214,7 @@ class InstrumentWriter:
                 v.mpe_b_s,
                 "true" if mandatory else "false",
                 v.interval,
+                self.usage[v.index] if mandatory else "",
             )
         )
         self.streams.counts["instruments"] += 1
@@ -262,6 +266,9 @@ class InstrumentWriter:
         write_cert = self.write_cert
         write_instrument = self.write_instrument
         drift = self.drift
+        cases = self.cases
+        groups: Sequence[tuple[int, ...]]
+        mandatory_kind = "verification"
         shift = {m: cal.shift_table(m) for m in sorted({v.interval for v in variants})}
         tables = self._industry_tables()
         empty: tuple[int, ...] = ()
@@ -312,8 +319,8 @@ class InstrumentWriter:
                 drifting = drift.enabled and drift.drifts(vi)
                 previous: int | None = None
                 while day <= ref:
-                    if mandatory:
-                        groups: Sequence[tuple[int, ...]] = (local, highest, others)
+                    if mandatory:  # now and then a lab, or a calibration (supervision)
+                        groups, mandatory_kind = cases.draw((local, highest, others), labs)
                     elif own and rnd() < p_own:
                         groups = (own, local, highest, labs, others)
                     elif rnd() < p_lab:
@@ -336,7 +343,7 @@ class InstrumentWriter:
                             continue
                         conclusion = "pass"
                     elif mandatory:
-                        kind = "verification"
+                        kind = mandatory_kind
                         if rnd() < p_fail:
                             write_cert(code, day, None, s, kind, "fail")
                             if rnd() < p_scrap:

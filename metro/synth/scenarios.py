@@ -23,6 +23,7 @@ from metro.synth.model import Standard
 from metro.synth.organizations import Directory
 from metro.synth.settings import Settings
 from metro.synth.standards import Registry
+from metro.synth.supervision import MANDATORY_SCRIPTED
 from metro.synth.trace import ROBUST_FAIL, contains
 
 SCRIPTED_INSTRUMENTS = 10
@@ -140,7 +141,7 @@ def scripted_instruments(
         Scripted(
             orgs.anchors["impact_direct"].code,
             v,
-            False,
+            "impact_direct" in MANDATORY_SCRIPTED,
             (
                 (_inside(parent, good.date - 300), parent),
                 (min(max(good.date + 30, ref - 325), failed_on - 1), parent),
@@ -155,7 +156,7 @@ def scripted_instruments(
             Scripted(
                 orgs.anchors["broken"].code,
                 v,
-                False,
+                "broken" in MANDATORY_SCRIPTED,
                 (
                     (_inside(broken, broken_on - 330), broken),
                     (min(broken_on + offset, ref), broken),

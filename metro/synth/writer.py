@@ -12,11 +12,14 @@ from types import TracebackType
 from typing import IO, Any, Final
 
 from metro.bundle.contract import FILES, OPTIONAL
+from metro.synth.supervision import FILLED_OPTIONAL
 
 # The contract's files and columns, keyed by file stem ("organizations", …); the generator
 # fills no optional column, so it writes none (as export does when no row has a value).
 HEADERS: Final[dict[str, tuple[str, ...]]] = {
-    name.removesuffix(".csv"): tuple(c for c in columns if c not in OPTIONAL.get(name, ()))
+    name.removesuffix(".csv"): tuple(
+        c for c in columns if c not in OPTIONAL.get(name, ()) or c in FILLED_OPTIONAL
+    )
     for name, columns in FILES.items()
 }
 

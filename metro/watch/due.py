@@ -29,7 +29,7 @@ _ZH = {
     Status.DUE_SOON: "即将到期",
     Status.OVERDUE: "已超期",
     Status.UNTRACEABLE: "溯源链断裂",
-    Status.SUSPECT: "可疑（所用计量标准被发现失准）",
+    Status.SUSPECT: "可疑，所用计量标准被发现失准",
 }
 
 

@@ -199,3 +199,11 @@ def test_idor_sweep_nothing_crosses(api):
         assert not listed & foreign and not due & foreign, user
     print(f"IDOR sweep: {count} requests, none crossed")
     assert count > 100
+
+
+def test_impact_for_the_bureau_and_a_lab_on_its_own_standard(api):
+    for user in ("bureau", "lab-cs"):
+        r = api.get(user, "/api/v1/impact/CS-P1")
+        assert r.status_code == 200, r.text
+        assert r.json()["standard"] == "CS-P1"
+    assert api.get("ent1", "/api/v1/impact/CS-P1").status_code == 403

@@ -182,7 +182,8 @@ def test_a_lab_cites_only_its_own_standards(web):
         _certificate("CS2025-902", references="HN-P1"),
         page="/certificates/new",
     )
-    assert r.status_code == 422 and 'id="error-form"' in r.text or 'id="error-references"' in r.text
+    assert r.status_code == 422
+    assert 'id="error-form"' in r.text or 'id="error-references"' in r.text
 
 
 def test_the_unit_check_as_you_type(web):
@@ -272,3 +273,39 @@ def test_verification_with_a_wrong_code_is_a_404_page(web):
     r = b.client.get("/verify/CS2025-002?code=nope")
     assert r.status_code == 404 and "text/html" in r.headers["content-type"]
     assert b.client.get("/verify/CS2025-002").status_code == 404
+
+
+def test_the_instrument_page_links_its_certificate_as_a_dcc(web):
+    b = browser_for(web, "ent1")
+    page = b.client.get("/instruments/G-001?at=2025-12-01").text
+    assert 'href="/certificates/CSIM/CS2025-002/dcc.xml"' in page
+    xml = b.client.get("/certificates/CSIM/CS2025-002/dcc.xml")
+    assert xml.status_code == 200 and b"https://ptb.de/dcc" in xml.content
+    other = browser_for(web, "ent2").client.get("/certificates/CSIM/CS2025-002/dcc.xml")
+    assert other.status_code == 404
+
+
+def test_the_owner_accepts_an_interval_proposal_on_the_page(web, monkeypatch):
+    from metro.model.intervals import Proposal
+    from metro.services import intervals
+
+    real = intervals.propose
+
+    def lengthened(conn, **kw):  # a history long enough to move the interval is not in the
+        out = real(conn, **kw)  # small province: the page's button is what is tested here
+        return [Proposal(**{**{f: getattr(p, f) for f in p.__dataclass_fields__},
+                            "proposed_months": p.current_months + 1}) for p in out]
+
+    monkeypatch.setattr(intervals, "propose", lengthened)
+    b = browser_for(web, "ent1")
+    page = b.client.get("/instruments/G-001?at=2025-12-01").text
+    assert 'id="accept-interval"' in page
+    other = browser_for(web, "ent2")
+    assert other.client.get("/instruments/G-001").status_code == 404
+    r = b.form("/instruments/G-001/interval", {}, page="/instruments/G-001")
+    assert r.status_code == 200 and "G-001" in r.text
+    from metro.repositories import changes
+
+    with web.db.engine.connect() as conn:
+        log = [e for e in changes.entries(conn) if e["actor"] == "user:ent1"]
+    assert log, "the acceptance is in the change log with its author"

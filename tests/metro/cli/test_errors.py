@@ -4,6 +4,7 @@ one line on stderr and exit 1, through the real command (issue 9 item 2)."""
 from __future__ import annotations
 
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -207,3 +208,9 @@ def test_a_real_process_prints_no_traceback(tmp_path):
     assert "Traceback" not in p.stderr
     assert p.stderr.strip().count("\n") == 0 and "does not exist" in p.stderr
     assert not Path(tmp_path / "x").exists()
+
+
+def test_serve_on_a_taken_port_is_one_line(db):
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = str(taken.getsockname()[1])
+        one_line_error(run("--db", db.url, "serve", "--port", port), port, "cannot listen")

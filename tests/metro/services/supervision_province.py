@@ -13,11 +13,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine
 
 from metro.bundle.load import load_bundle
-from metro.db.models import Instrument, Organization
-from metro.repositories.supervision import add_authorization
 from tests import factories as f
 
 AT = date(2025, 12, 1)
@@ -45,12 +43,8 @@ def _cert(number: str, subject: str, on: str, until: str, *, issuer: str = "CSIM
                          status=status)
 
 
-USAGE: dict[str, str] = {}
-
-
 def _gauge(code: str, owner: str, usage: str, *, mandatory: str = "true") -> dict[str, str]:
-    USAGE[code] = usage
-    return f.instrument(code=code, owner=owner, mandatory=mandatory)
+    return f.instrument(code=code, owner=owner, mandatory=mandatory, usage=usage)
 
 
 def files() -> dict[str, list[dict[str, str]]]:
@@ -122,29 +116,20 @@ def files() -> dict[str, list[dict[str, str]]]:
         # N01 is not mandatory: its failed verification counts nowhere
         _cert("VN1", "N01", "2025-03-01", "", conclusion="fail"),
     ]
-    p["authorizations.csv"] = []
+    p["authorizations.csv"] = [
+        # LAB1 may verify pressure in the first half of 2025 only; LAB2 only mass
+        f.authorization(organization="LAB1", quantity="pressure", valid_from="2025-01-01",
+                        valid_until="2025-06-30"),
+        f.authorization(organization="LAB2", quantity="mass", valid_from="2025-01-01",
+                        valid_until="2027-12-31"),
+    ]
     return p
-
-
-AUTHORIZATIONS = [
-    ("LAB1", "pressure", date(2025, 1, 1), date(2025, 6, 30)),
-    ("LAB2", "mass", date(2025, 1, 1), date(2027, 12, 31)),
-]
 
 
 def load(
     engine: Engine, tmp_path: Path, bundle: dict[str, list[dict[str, str]]] | None = None
 ) -> None:
+    """Load the province (or another bundle over it) through the bundle loader."""
     rows = files() if bundle is None else bundle
     with engine.begin() as conn:
-        rows = {k: v for k, v in rows.items() if k != "authorizations.csv"}  # TODO bundle
         load_bundle(conn, f.write_bundle(tmp_path / "supervision", rows), actor="t", now=NOW)
-        if bundle is not None and "authorizations.csv" not in bundle:
-            return
-        orgs = dict(conn.execute(select(Organization.code, Organization.id)).all())
-        for org, quantity, start, end in AUTHORIZATIONS:
-            add_authorization(conn, organization_id=orgs[org], quantity=quantity,
-                              valid_from=start, valid_until=end)
-        for code, usage in USAGE.items():
-            conn.execute(update(Instrument).where(Instrument.code == code)
-                         .values(usage=usage or None))
