@@ -22,6 +22,7 @@ router = APIRouter(prefix="/api/v1", tags=["reports"])
 class By(StrEnum):
     discipline = "discipline"
     region = "region"
+    county = "county"
     quantity = "quantity"
 
 

@@ -19,10 +19,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api import policy
+from api.web import session
 from api.web.coverage_pages import coverage_context
 from api.web.render import page_day, render, require_principal
 from metro.model.account import Principal
-from metro.services import boards, listing
+from metro.services import boards, listing, traceability
 from metro.traceability.status import Status
 
 router = APIRouter(include_in_schema=False)
@@ -54,8 +55,9 @@ def board(request: Request) -> HTMLResponse:
         if principal.role == "lab":
             ctx = _lab(conn, principal, at)
             return render(request, "board_lab.html", principal=principal, at=at, **ctx)
-        ctx = coverage_context(conn, at, by="discipline")
+        ctx = coverage_context(conn, at, session.lang_of(request))
         ctx["expiring"] = boards.expiring_examinations(conn, at=at)
+        ctx["failed"] = boards.failed_standards(conn, at=at)
         return render(request, "board_bureau.html", principal=principal, at=at, **ctx)
 
 
@@ -90,7 +92,18 @@ def _lab(conn: Any, principal: Principal, at: date) -> dict[str, Any]:
     return {
         "recall": recall,
         "standards": listing.standards_view(conn, at=at, owner=principal.organization),
+        "issued": boards.issued_certificates(conn, actor=principal.actor),
     }
+
+
+@router.get("/impact/{standard}", response_class=HTMLResponse)
+def impact_page(request: Request, standard: str) -> HTMLResponse:
+    """What a standard's latest fail puts in doubt: suspect certificates, assets and owners."""
+    with request.app.state.engine.begin() as conn:
+        principal = require_principal(request, conn)
+        policy.impact_allowed(conn, principal, standard)
+        report = traceability.impact(conn, actor=principal.actor, standard=standard)
+        return render(request, "impact.html", principal=principal, report=report.as_json())
 
 
 @router.get("/board.csv")

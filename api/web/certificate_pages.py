@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from api import policy
-from api.certificate_input import CertificateIn, ResultIn, certificate_from_input
+from api.certificate_input import CertificateIn, certificate_from_input
 from api.clock import now
 from api.web import session
 from api.web.i18n import gettext
@@ -125,16 +125,18 @@ def _record(conn: Any, principal: Any, values: dict[str, Any], at: Any) -> dict[
     """Record (or supersede with) the certificate of the form; ``_Refused`` with the errors."""
     results = values["results"]
     try:
-        body = CertificateIn(
-            number=values["number"], kind=values["kind"], subject=values["subject"],
-            calibrated_on=values["calibrated_on"] or None,
-            valid_until=values["valid_until"] or None,
-            conclusion=values["conclusion"], references=values["references"],
-            results=[
-                ResultIn(nominal=r["nominal"], measured=r["measured"], u=r["u"] or None,
-                         k=r["k"] or "2")
-                for r in results if r["nominal"] or r["measured"]
-            ],
+        body = CertificateIn.model_validate(
+            {
+                "number": values["number"], "kind": values["kind"],
+                "subject": values["subject"], "calibrated_on": values["calibrated_on"] or None,
+                "valid_until": values["valid_until"] or None,
+                "conclusion": values["conclusion"], "references": values["references"],
+                "results": [
+                    {"nominal": r["nominal"], "measured": r["measured"], "u": r["u"] or None,
+                     "k": r["k"] or "2"}
+                    for r in results if r["nominal"] or r["measured"]
+                ],
+            }
         )
     except ValidationError as exc:
         raise _Refused(

@@ -31,13 +31,13 @@ router = APIRouter(include_in_schema=False)
 PLAN_FIELDS = ("standard", "quantity", "range_min", "range_max", "u_abs", "u_rel", "k")
 
 
-def _bars(groups: list[dict[str, Any]], *, link: str | None = None) -> list[Bar]:
+def _bars(groups: list[dict[str, Any]], lang: str, *, link: str | None = None) -> list[Bar]:
     out = []
     for g in groups:
         rate = g.get("weighted_rate")
         if rate is None:
             continue
-        name = g.get("name_zh") or g.get("name") or g["key"]
+        name = g.get(f"name_{lang}") or g.get("name_zh") or g["key"]
         out.append(
             Bar(
                 label=str(name),
@@ -50,27 +50,26 @@ def _bars(groups: list[dict[str, Any]], *, link: str | None = None) -> list[Bar]
 
 
 def coverage_context(
-    conn: Connection, at: date, *, by: str = "discipline", prefecture: str | None = None
+    conn: Connection, at: date, lang: str, *, prefecture: str | None = None
 ) -> dict[str, Any]:
     report = coverage_service.coverage(conn, at)
     by_discipline = report.as_dict("discipline")
     by_region = report.as_dict("region")
     region_groups = by_region["by"]
     if prefecture:
-        county = report.as_dict("county") if "county" in report.by else by_region
+        county = report.as_dict("county")
         region_groups = [g for g in county["by"] if str(g["key"]).startswith(prefecture)]
     snapshots = history(conn)
     return {
         "report": by_discipline,
-        "by": by,
         "prefecture": prefecture,
         "prefecture_name": regions.name_of(prefecture + "00") if prefecture else None,
         "discipline_chart": bar_chart(
-            _bars(by_discipline["by"]), title="coverage by discipline",
+            _bars(by_discipline["by"], lang), title="coverage by discipline",
             target=report.target, target_label=f"{report.target * 100:.0f} %",
         ),
         "region_chart": bar_chart(
-            _bars(region_groups, link=None if prefecture else "/coverage?region="),
+            _bars(region_groups, lang, link=None if prefecture else "/coverage?region="),
             title="coverage by region", target=report.target,
             target_label=f"{report.target * 100:.0f} %",
         ),
@@ -88,7 +87,7 @@ def _plan_page(request: Request, conn: Connection, principal: Any, at: date, *,
     prefecture = (request.query_params.get("region") or "")[:4] or None
     if prefecture and not (prefecture.isdigit() and len(prefecture) == 4):
         prefecture = None
-    ctx = coverage_context(conn, at, prefecture=prefecture)
+    ctx = coverage_context(conn, at, session.lang_of(request), prefecture=prefecture)
     return render(
         request, "coverage.html", principal=principal, at=at, values=values, errors=errors,
         plan=plan, kinds=sorted(kinds()), status_code=422 if errors else 200, **ctx,

@@ -126,9 +126,9 @@ def chain_svg(nodes: Sequence[Node], edges: Sequence[Edge], *, title: str) -> st
     for level, row in rows.items():
         span = len(row) * (box_w + gap_x) - gap_x
         x0 = (width - span) / 2
-        y = pad + (top - level) * (box_h + gap_y)
+        row_y = float(pad + (top - level) * (box_h + gap_y))
         for i, n in enumerate(row):
-            pos[n.code] = (x0 + i * (box_w + gap_x), y)
+            pos[n.code] = (x0 + i * (box_w + gap_x), row_y)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chain" role="img" '
         f'viewBox="0 0 {width:.0f} {height:.0f}" width="100%" '

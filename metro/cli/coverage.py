@@ -43,6 +43,7 @@ from metro.errors import InvalidInput
 class By(StrEnum):
     discipline = "discipline"
     region = "region"
+    county = "county"
     quantity = "quantity"
 
 

@@ -25,9 +25,8 @@ from pathlib import Path
 from typing import Any, Final
 
 from metro.coverage.demand import mpe_text, range_text
-from metro.coverage.report import CoverageReport, GroupRates, Rates
+from metro.coverage.report import CoverageReport, GroupRates
 from metro.errors import InvalidInput
-from metro.model.regions import name_of, prefecture_of
 from metro.quantity_kinds import kinds
 from metro.spreadsheets import safe_text, text_as_text
 
@@ -189,28 +188,6 @@ def cjk_font() -> str | None:
     return None
 
 
-def by_prefecture(groups: list[GroupRates]) -> list[GroupRates]:
-    """Region groups summed up to their prefecture cities, named, in code order."""
-    sums: dict[str, list[int]] = {}
-    for g in groups:
-        try:
-            key = prefecture_of(g.key)
-        except ValueError:  # not a region code: kept as it is
-            key = g.key
-        acc = sums.setdefault(key, [0, 0, 0, 0])
-        r = g.rates
-        for i, n in enumerate((r.items, r.covered_items, r.weight, r.covered_weight)):
-            acc[i] += n
-    out = []
-    for key in sorted(sums):
-        try:
-            name = name_of(key)
-        except ValueError:
-            name = None
-        out.append(GroupRates(key, name, None, Rates(*sums[key])))
-    return out
-
-
 def write_chart(report: CoverageReport, path: Path) -> bool:
     """Bar charts of the weighted rate by discipline and by prefecture with the target line.
 
@@ -243,7 +220,7 @@ def write_chart(report: CoverageReport, path: Path) -> bool:
         warnings.filterwarnings("ignore", message=".*[Gg]lyph.*missing from.*")
         warnings.filterwarnings("ignore", message="findfont: Font family.*not found")
         disc = report.by["discipline"]
-        region = by_prefecture(report.by["region"])
+        region = report.by["region"]  # prefecture cities, named
         rows = max(len(disc), len(region), 1)
         height = max(3.5, 0.45 * rows + 2.0)
         fig, axes = plt.subplots(1, 2, figsize=(13, height), layout="constrained")

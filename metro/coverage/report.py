@@ -22,11 +22,12 @@ from metro.coverage.candidates import BoolArray, Candidates
 from metro.coverage.demand import DemandItems, IntArray, factorize, kind_table
 from metro.coverage.gaps import Gap, find_gaps
 from metro.coverage.matching import MatchResult, Needs, match, needs_of, offers_of
+from metro.model.regions import name_of, prefecture_of
 from metro.quantity_kinds import disciplines, kinds
 
 TARGET: Final = 0.95
-GroupBy = Literal["discipline", "region", "quantity"]
-DIMENSIONS: Final[tuple[GroupBy, ...]] = ("discipline", "region", "quantity")
+GroupBy = Literal["discipline", "region", "county", "quantity"]
+DIMENSIONS: Final[tuple[GroupBy, ...]] = ("discipline", "region", "county", "quantity")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +116,11 @@ class CoverageReport:
 
 
 def group_keys(items: DemandItems, by: GroupBy) -> list[str]:
+    """Each item's group. Regions are prefecture cities (the first four digits of the code and
+    ``00``, DESIGN.md "Settled readings"); ``county`` is the demand's own code, one level down."""
     if by == "region":
+        return [prefecture_of(r) for r in items.region]
+    if by == "county":
         return items.region
     if by == "quantity":
         return items.kind
@@ -129,6 +134,9 @@ def _names(by: GroupBy, key: str) -> tuple[str | None, str | None]:
     if by == "quantity":
         k = kinds().get(key)
         return (k.name_zh, k.name_en) if k else (None, None)
+    if by in ("region", "county"):
+        # Region names are kept in Chinese only (the administrative-division list).
+        return (name_of(key), None)
     return (None, None)
 
 

@@ -3,7 +3,10 @@ results as the model type, insert, revoke."""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, insert, select, update
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.orm import aliased
 
 from metro.db.models import Capability as CapabilityTable
@@ -170,3 +173,35 @@ def revoke(conn: Connection, id_: int, *, reason: str | None) -> None:
 def superseded_by(conn: Connection, id_: int) -> str | None:
     """The number of the certificate that replaced ``id_``, if any."""
     return conn.execute(select(_T.number).where(_T.supersedes_id == id_)).scalars().first()
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedRow:
+    """One line of a lab's list of the certificates it issued."""
+
+    number: str
+    subject: str
+    kind: str
+    calibrated_on: date
+    valid_until: date | None
+    conclusion: str
+    revoked: bool
+    reason: str | None
+
+
+def issued_by(conn: Connection, issuer: str, *, limit: int = 50) -> list[IssuedRow]:
+    """The issuer's certificates, latest calibration first (revoked ones included)."""
+    subject = func.coalesce(StandardTable.code, InstrumentTable.code)
+    stmt = (
+        select(
+            _T.number, subject, _T.kind, _T.calibrated_on, _T.valid_until, _T.conclusion,
+            _T.revoked, _T.revoked_reason,
+        )
+        .join(Organization, Organization.id == _T.issuer_id)
+        .outerjoin(StandardTable, StandardTable.id == _T.subject_standard_id)
+        .outerjoin(InstrumentTable, InstrumentTable.id == _T.subject_instrument_id)
+        .where(Organization.code == issuer)
+        .order_by(_T.calibrated_on.desc(), _T.id.desc())
+        .limit(limit)
+    )
+    return [IssuedRow(*r) for r in conn.execute(stmt)]

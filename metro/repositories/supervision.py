@@ -20,7 +20,7 @@ from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection, case, insert, select
+from sqlalchemy import Connection, case, select
 
 from metro.db.models import Authorization, Certificate, Instrument, Organization
 from metro.model.supervision import USAGES
@@ -121,20 +121,6 @@ def authorizations(conn: Connection) -> list[AuthorizationRow]:
 def kind_index() -> dict[str, int]:
     """A quantity kind's index in the bulk arrays (the catalogue order)."""
     return {k: i for i, k in enumerate(kind_codes())}
-
-
-def add_authorization(
-    conn: Connection, *, organization_id: int, quantity: str, valid_from: date, valid_until: date
-) -> int:
-    """Store one authorization; returns its id (the bundle loader writes them in bulk)."""
-    return int(
-        conn.execute(
-            insert(Authorization)
-            .values(organization_id=organization_id, quantity=quantity, valid_from=valid_from,
-                    valid_until=valid_until)
-            .returning(Authorization.id)
-        ).scalar_one()
-    )
 
 
 def bureau_codes(conn: Connection) -> list[str]:

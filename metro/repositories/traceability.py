@@ -47,8 +47,8 @@ from metro.quantity_kinds import kinds
 
 __all__ = [
     "NO_DAY", "AssetRef", "CapabilityRow", "CertificateArrays", "CertificateRow",
-    "InstrumentArrays", "InstrumentRow", "ReferenceArrays", "StandardRow", "UseRow", "from_day",
-    "to_day",
+    "InstrumentArrays", "InstrumentRow", "ReferenceArrays", "StandardRow", "Subset", "UseRow",
+    "from_day", "to_day",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -325,6 +325,20 @@ def instrument_labels(
     return out
 
 
+def instrument_ids(conn: Connection, codes: Iterable[str]) -> list[int]:
+    """Ids of the instruments with these codes (codes of standards or unknown: skipped)."""
+    out: list[int] = []
+    stmt = select(Instrument.id)
+    batch: list[str] = []
+    for code in [*codes, None]:
+        if code is not None:
+            batch.append(code)
+        if batch and (code is None or len(batch) == _CHUNK):
+            out.extend(conn.execute(stmt.where(Instrument.code.in_(batch))).scalars())
+            batch = []
+    return sorted(out)
+
+
 def instruments(conn: Connection, ids: Iterable[int]) -> dict[int, InstrumentRow]:
     out: dict[int, InstrumentRow] = {}
     stmt = select(
@@ -469,9 +483,54 @@ def _matrix(conn: Connection, stmt: AnySelect, dtype: type, width: int) -> Any:
     return np.concatenate(parts) if parts else np.empty((0, width), dtype=dtype)
 
 
-def instrument_arrays(conn: Connection) -> InstrumentArrays:
+# --------------------------------------------------------------------------------------------
+# Filtered bulk reads: one owner's instruments, or a set of ids (issue 10 item 10)
+
+
+@dataclass(frozen=True, slots=True)
+class Subset:
+    """Which instruments a filtered bulk read covers: one owner's, or those ids (both given:
+    the ids among the owner's). Neither: the whole table."""
+
+    owner_id: int | None = None
+    ids: Collection[int] | None = None
+
+    @property
+    def whole(self) -> bool:
+        return self.owner_id is None and self.ids is None
+
+
+def _subset_rows(
+    conn: Connection, stmt: AnySelect, subset: Subset, column: Any, dtype: type, width: int
+) -> Any:
+    """Rows of ``stmt`` whose ``column`` (an instrument id) is in the subset, as a matrix.
+
+    Plain bound parameters through SQLAlchemy (its compiled-statement cache, expanding IN):
+    these reads are small, the cursor tricks of :func:`raw_chunks` are for whole tables.
+    """
+    if subset.owner_id is not None:
+        stmt = stmt.where(
+            column.in_(select(Instrument.id).where(Instrument.owner_id == subset.owner_id))
+        )
+    batches: Iterable[list[int] | None] = (
+        [None] if subset.ids is None else _chunks(sorted(set(subset.ids)))
+    )
+    parts: list[Any] = []
+    for batch in batches:
+        where = stmt if batch is None else stmt.where(column.in_(batch))
+        rows = [tuple(r) for r in conn.execute(where)]
+        if rows:
+            parts.append(np.array(rows, dtype=dtype))
+    return np.concatenate(parts) if parts else np.empty((0, width), dtype=dtype)
+
+
+def instrument_arrays(conn: Connection, subset: Subset | None = None) -> InstrumentArrays:
+    """The instruments (all, or a :class:`Subset`) as arrays sorted by id."""
     # one float matrix (ids and kind indexes are exact in a float64), then int columns
-    m = _matrix(conn, instrument_statement(), np.float64, 7)
+    if subset is None or subset.whole:
+        m = _matrix(conn, instrument_statement(), np.float64, 7)
+    else:
+        m = _subset_rows(conn, instrument_statement(), subset, Instrument.id, np.float64, 7)
     m = m[np.argsort(m[:, 0], kind="stable")]
     ints = m[:, :3].astype(np.int64)
     return InstrumentArrays(
@@ -480,12 +539,26 @@ def instrument_arrays(conn: Connection) -> InstrumentArrays:
     )
 
 
-def certificate_arrays(conn: Connection) -> CertificateArrays:
-    m = _matrix(conn, certificate_statement(), np.int64, 7)
+def certificate_arrays(conn: Connection, subset: Subset | None = None) -> CertificateArrays:
+    """Non-revoked certificates of the instruments (all, or of a :class:`Subset`)."""
+    if subset is None or subset.whole:
+        m = _matrix(conn, certificate_statement(), np.int64, 7)
+    else:
+        m = _subset_rows(
+            conn, certificate_statement(), subset, Certificate.subject_instrument_id, np.int64, 7
+        )
     m = m[(m[:, 1] >= 0) & (m[:, 5] == 0)]
     return CertificateArrays(*(np.ascontiguousarray(m[:, i]) for i in (0, 1, 2, 3, 4, 6)))
 
 
-def reference_arrays(conn: Connection) -> ReferenceArrays:
-    m = _matrix(conn, reference_statement(), np.int64, 3)
+def reference_arrays(conn: Connection, subset: Subset | None = None) -> ReferenceArrays:
+    """The references of every certificate, or of the certificates of a :class:`Subset`'s
+    instruments (revoked ones included: they are never looked up)."""
+    if subset is None or subset.whole:
+        m = _matrix(conn, reference_statement(), np.int64, 3)
+    else:
+        stmt = reference_statement().join(
+            Certificate, Certificate.id == CertificateReference.certificate_id
+        )
+        m = _subset_rows(conn, stmt, subset, Certificate.subject_instrument_id, np.int64, 3)
     return ReferenceArrays(*(np.ascontiguousarray(m[:, i]) for i in range(3)))

@@ -22,11 +22,14 @@ from datetime import date
 
 from sqlalchemy import Connection
 
+from metro.model.actor import Actor
+from metro.repositories import certificates as certificates_repo
 from metro.repositories import scope
+from metro.repositories.certificates import IssuedRow
 from metro.repositories.jobs import exams_ending
-from metro.traceability import province_status
+from metro.traceability import province_status, standard_statuses
 from metro.traceability.due import DueItem, due_items
-from metro.traceability.status import Status
+from metro.traceability.status import Status, StatusRecord
 
 
 def status_counts(
@@ -86,3 +89,18 @@ def expiring_examinations(
         }
         for r in sorted(rows, key=lambda r: (r.exam_valid_until, r.code))
     ]
+
+
+def issued_certificates(conn: Connection, *, actor: Actor, limit: int = 50) -> list[IssuedRow]:
+    """The certificates the actor's organization issued, latest first (for revoking)."""
+    if actor.organization is None:
+        return []
+    return certificates_repo.issued_by(conn, actor.organization, limit=limit)
+
+
+def failed_standards(conn: Connection, *, at: date) -> list[StatusRecord]:
+    """Standards whose status at ``at`` is ``failed``: the starting points of impact reports."""
+    records = standard_statuses(conn, at)
+    return sorted(
+        (r for r in records.values() if r.status == Status.FAILED), key=lambda r: r.asset
+    )

@@ -42,7 +42,7 @@ from metro.model.certificate import (
 )
 from metro.model.levels import stands_above
 from metro.repositories import certificates as repo
-from metro.repositories import changes
+from metro.repositories import changes, counters
 from metro.repositories import instruments as instruments_repo
 from metro.repositories import standards as standards_repo
 from metro.services.organizations import owner_id, require_reach
@@ -128,6 +128,8 @@ def record(
         supersedes_id=supersedes_id,
         change_id=change_id,
     )
+    if std is not None:  # a standard's certificate is part of the cached standards layer
+        counters.bump_standards(conn)
     return c
 
 
@@ -183,6 +185,8 @@ def revoke(
         raise Conflict(f"certificate {before.key} is already revoked")
     after = replace(before, revoked=True, revoked_reason=reason)
     repo.revoke(conn, id_, reason=reason)
+    if standards_repo.find(conn, before.subject) is not None:
+        counters.bump_standards(conn)  # the cached standards layer holds this certificate
     changes.append(
         conn,
         actor=actor.name,

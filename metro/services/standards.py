@@ -14,7 +14,7 @@ from metro.errors import Conflict, NotFound
 from metro.model.actor import Actor
 from metro.model.capability import CapabilityRow
 from metro.model.standard import Standard, capability_log
-from metro.repositories import changes
+from metro.repositories import changes, counters
 from metro.repositories import instruments as instruments_repo
 from metro.repositories import standards as repo
 from metro.services.organizations import owner_id, require_reach
@@ -29,6 +29,7 @@ def register(conn: Connection, *, actor: Actor, now: datetime, standard: Standar
     if instruments_repo.find(conn, standard.code) is not None:
         raise Conflict(f"code {standard.code!r} is an instrument's; asset codes are unique")
     id_ = repo.insert_one(conn, standard, owner_id=oid)
+    counters.bump_standards(conn)  # every standards write: the cached layer is stale
     changes.append(
         conn,
         actor=actor.name,
@@ -56,6 +57,7 @@ def update(conn: Connection, *, actor: Actor, now: datetime, standard: Standard)
     if before == standard:
         return
     repo.update_one(conn, id_, standard, owner_id=owner_id(conn, standard.owner))
+    counters.bump_standards(conn)
     changes.append(
         conn,
         actor=actor.name,
@@ -93,6 +95,7 @@ def set_capabilities(
     if before == after:
         return
     repo.replace_capabilities(conn, id_, capabilities)
+    counters.bump_standards(conn)
     changes.append(
         conn,
         actor=actor.name,

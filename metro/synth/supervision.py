@@ -64,8 +64,8 @@ FILLED_OPTIONAL: Final = ("usage", "field")
 #: Labs authorized for the kinds of their standards; the last one's authorization lapsed.
 AUTHORIZED_LABS: Final = 3
 #: Share of a mandatory instrument's certificates that are calibrations, or made by a lab.
-P_CALIBRATION: Final = 0.02
-P_LAB: Final = 0.06
+P_CALIBRATION: Final = 0.015
+P_LAB: Final = 0.04
 #: Scripted defects whose instruments are mandatory (so that untraceable and suspect are flags).
 MANDATORY_SCRIPTED: Final = ("broken", "impact_direct")
 

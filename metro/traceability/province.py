@@ -8,6 +8,10 @@ suspect windows of every failure dated ≤ t spread over the graph first. The co
 of the certificates plus array work, roughly linear in the number of certificates; several
 dates can be evaluated over one read.
 
+The standards layer is read once per process and kept until a write bumps its change counter
+(:mod:`metro.traceability.cache`); :func:`instruments_status` evaluates one owner's instruments
+(or a set of ids) by the same leaves code, reading no other instrument.
+
 Reasons are built only when asked (:meth:`ProvinceStatus.records`): those of ``untraceable``
 and ``suspect`` instruments by the same per-asset rule as ``metro status ASSET``.
 """
@@ -15,7 +19,7 @@ and ``suspect`` instruments by the same per-asset rule as ``metro status ASSET``
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -23,10 +27,10 @@ from sqlalchemy import Connection
 
 from metro.repositories import traceability as repo
 from metro.repositories.traceability import NO_DAY, from_day, to_day
+from metro.traceability.cache import standards_layer
 from metro.traceability.graph import StandardsGraph
 from metro.traceability.leaves import LeafStatus, Leaves, evaluate
 from metro.traceability.soundness import Judge
-from metro.traceability.sources import full_graph
 from metro.traceability.speaking import Timeline
 from metro.traceability.status import (
     CODE,
@@ -69,8 +73,8 @@ def standard_statuses(
 
     No instrument is read: the standards layer alone decides a standard's status.
     """
-    graph = full_graph(conn)
-    judge = Judge(graph)
+    layer = standards_layer(conn)
+    graph, judge = layer.graph, layer.judge()
     records = _standard_records(graph, judge, Suspicions(graph, judge, at), at, lead_days)
     if standard_ids is None:
         return records
@@ -79,29 +83,43 @@ def standard_statuses(
 
 @dataclass
 class Province:
-    """One read of the province: standards graph, timetable and instrument leaves."""
+    """One read of the province: standards graph, timetable and instrument leaves.
+
+    The standards layer comes from the process-wide cache (:mod:`metro.traceability.cache`);
+    ``subset`` says which instruments the leaves hold (default: all of them).
+    """
 
     graph: StandardsGraph
     judge: Judge
     timetable: Timetable
     leaves: Leaves
+    subset: repo.Subset = field(default_factory=repo.Subset)
 
     @classmethod
-    def load(cls, conn: Connection) -> Province:
-        graph = full_graph(conn)
-        judge = Judge(graph)
+    def load(cls, conn: Connection, subset: repo.Subset | None = None) -> Province:
+        """The cached standards layer and the leaves of ``subset`` (default: every instrument)."""
+        subset = subset or repo.Subset()
+        layer = standards_layer(conn)
         leaves = Leaves.build(
-            repo.instrument_arrays(conn), repo.certificate_arrays(conn), repo.reference_arrays(conn)
+            repo.instrument_arrays(conn, subset),
+            repo.certificate_arrays(conn, subset),
+            repo.reference_arrays(conn, subset),
         )
-        return cls(graph, judge, Timetable.build(judge), leaves)
+        return cls(layer.graph, layer.judge(), layer.timetable, leaves, subset)
 
-    def status(self, at: date, lead_days: int = DEFAULT_LEAD_DAYS) -> ProvinceStatus:
+    def status(
+        self, at: date, lead_days: int = DEFAULT_LEAD_DAYS, *, standards: bool = True
+    ) -> ProvinceStatus:
+        """Every leaf's status at ``at``; every standard's too unless ``standards`` is False."""
         suspicions = Suspicions(self.graph, self.judge, at)
         windows = suspicions.spread_all().windows
         tainted = self.timetable.tainted(np.fromiter(windows, dtype=np.int64, count=len(windows)))
         leaf = evaluate(self.leaves, self.timetable, tainted, to_day(at), lead_days)
-        standards = _standard_records(self.graph, self.judge, suspicions, at, lead_days)
-        return ProvinceStatus(at, lead_days, standards, leaf, self, suspicions)
+        records = (
+            _standard_records(self.graph, self.judge, suspicions, at, lead_days)
+            if standards else {}
+        )
+        return ProvinceStatus(at, lead_days, records, leaf, self, suspicions)
 
 
 @dataclass
@@ -137,7 +155,7 @@ class ProvinceStatus:
         leaf = self.instruments
         pos = np.arange(len(leaf.instrument_id)) if positions is None else np.asarray(
             list(positions), dtype=np.int64)
-        everything = len(pos) > len(leaf.instrument_id) // 2
+        everything = self.province.subset.whole and len(pos) > len(leaf.instrument_id) // 2
         ids = leaf.instrument_id[pos]
         labels = repo.instrument_labels(conn, None if everything else ids.tolist())
         owners = repo.organization_codes(
@@ -193,3 +211,21 @@ def province_status(
 ) -> ProvinceStatus:
     """Status of every standard and instrument at ``at`` in one pass."""
     return Province.load(conn).status(at, lead_days)
+
+
+def instruments_status(
+    conn: Connection,
+    at: date,
+    *,
+    owner_id: int | None = None,
+    ids: Collection[int] | None = None,
+    lead_days: int = DEFAULT_LEAD_DAYS,
+    standards: bool = False,
+) -> ProvinceStatus:
+    """Status at ``at`` of one owner's instruments, or of those ``ids`` (both: the ids among
+    the owner's), without reading any other instrument: the same leaves code as
+    :func:`province_status` over the cached standards layer (neither given: every
+    instrument). Standards' records only when ``standards`` is True (then every standard's:
+    the layer is whole anyway)."""
+    subset = repo.Subset(owner_id, None if ids is None else sorted(set(ids)))
+    return Province.load(conn, subset).status(at, lead_days, standards=standards)

@@ -309,3 +309,25 @@ def test_the_owner_accepts_an_interval_proposal_on_the_page(web, monkeypatch):
     with web.db.engine.connect() as conn:
         log = [e for e in changes.entries(conn) if e["actor"] == "user:ent1"]
     assert log, "the acceptance is in the change log with its author"
+
+
+def test_a_lab_revokes_a_certificate_with_a_reason(web):
+    lab = browser_for(web, "lab-cs")
+    board = lab.client.get("/").text
+    assert 'action="/certificates/CSIM/CS2025-002/revoke"' in board
+    r = lab.form("/certificates/CSIM/CS2025-002/revoke", {"reason": "wrong reference used"})
+    assert r.status_code == 200
+    assert "wrong reference used" in r.text[r.text.index('id="issued"'):]
+    cert = web.get("bureau", "/api/v1/certificates/CSIM/CS2025-002").json()
+    assert cert["revoked"] is True and cert["reason"] == "wrong reference used"
+    # Another lab's certificate: the same 404 as a missing one, and nothing revoked.
+    other = browser_for(web, "lab-hn")
+    assert other.form("/certificates/CSIM/CS2025-001/revoke", {"reason": "x"}).status_code == 404
+    assert web.get("bureau", "/api/v1/certificates/CSIM/CS2025-001").json()["revoked"] is False
+
+
+def test_impact_pages_are_for_the_bureau(web):
+    bureau = browser_for(web, "bureau")
+    page = bureau.client.get("/impact/HN-P1")
+    assert page.status_code == 200 and "HN-P1" in page.text
+    assert browser_for(web, "ent1").client.get("/impact/HN-P1").status_code in (403, 404)

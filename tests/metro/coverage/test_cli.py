@@ -118,6 +118,7 @@ def test_report_files(url, tmp_path):
         "summary",
         "by discipline",
         "by region",
+        "by county",
         "by quantity",
         "items",
         "gaps",

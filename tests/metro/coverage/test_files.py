@@ -11,26 +11,32 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from metro.cli import app
-from metro.coverage.files import by_prefecture
-from metro.coverage.report import GroupRates, Rates
+import numpy as np
+
+from metro.coverage.report import Rates, group_rates
 from tests import factories as f
+from tests.metro.coverage import builders as b
 
 runner = CliRunner()
 FORMULA = '=HYPERLINK("http://example.invalid","click")'
 
 
-def test_region_groups_are_summed_up_to_named_prefectures():
-    groups = [
-        GroupRates("430102", None, None, Rates(2, 1, 100, 60)),
-        GroupRates("430181", None, None, Rates(1, 1, 10, 10)),
-        GroupRates("433127", None, None, Rates(1, 0, 5, 0)),
-    ]
-    out = by_prefecture(groups)
-    assert [(g.key, g.name_zh) for g in out] == [
+def test_region_groups_are_named_prefectures_and_counties_one_level_down():
+    items = b.items(
+        b.need(code="D1", region="430102", count=100),
+        b.need(code="D2", region="430102", count=0),
+        b.need(code="D3", region="430181", count=10),
+        b.need(code="D4", region="433127", count=5),
+    )
+    covered = np.array([True, False, True, False])
+    region = group_rates(items, covered, "region")
+    assert [(g.key, g.name_zh) for g in region] == [
         ("430100", "长沙市"),
         ("433100", "湘西土家族苗族自治州"),
     ]
-    assert out[0].rates == Rates(3, 2, 110, 70)
+    assert region[0].rates == Rates(3, 2, 110, 110)
+    county = group_rates(items, covered, "county")
+    assert [g.key for g in county] == ["430102", "430181", "433127"]
 
 
 def test_report_files_through_the_cli(db, tmp_path):

@@ -1,0 +1,104 @@
+"""The standards layer, built once per process and kept until a write changes it.
+
+The layer is what every status question needs above the instruments: the complete
+:class:`~metro.traceability.graph.StandardsGraph` (standards, capabilities, standard
+certificates), a :class:`~metro.traceability.soundness.Judge` that has judged every standard
+certificate, and the :class:`~metro.traceability.timetable.Timetable` the instrument leaves are
+looked up in. A few thousand standards: building it costs far more than any one owner's
+instruments, so a web request must not.
+
+:func:`standards_layer` keys the layer by (database URL, change counter): the counter is the
+``standards`` row of ``change_counters``, bumped in the same transaction by every write that
+can change the layer (:func:`metro.repositories.counters.bump_standards`: the certificate and
+standard services, the bundle loader). Each request reads the counter — one primary-key
+lookup — and rebuilds only when it moved, so several worker processes stay right: each compares
+with the database, none has to be told. The URL is part of the key because a process may talk
+to several databases (each test has its own).
+
+Decisions:
+
+* The counter is read *before* the layer's rows, so a layer never holds rows older than the
+  counter it is kept under (a write committed between the two reads makes a layer newer than
+  its counter, rebuilt at the next read that sees the new counter).
+* A connection whose open transaction bumped the counter reads uncommitted rows: it gets a layer
+  built for it alone, never cached (the write may still be rolled back).
+* The layer is shared between threads: graph and timetable are only read; the judge memoises
+  as it walks, so each caller gets its own (:meth:`StandardsLayer.judge`), seeded with the
+  verdicts on the standard certificates.
+* One layer per database, the few most recently used databases kept.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Final
+
+from sqlalchemy import Connection
+
+from metro.repositories.counters import standards_counter, standards_written_here
+from metro.traceability.graph import StandardsGraph
+from metro.traceability.soundness import Judge
+from metro.traceability.sources import full_graph
+from metro.traceability.timetable import Timetable
+
+_KEEP: Final = 8
+
+
+@dataclass(frozen=True)
+class StandardsLayer:
+    """The standards layer as of change counter ``counter`` (-1: uncommitted, not cached)."""
+
+    counter: int
+    graph: StandardsGraph
+    timetable: Timetable
+    _judged: Judge
+
+    @classmethod
+    def build(cls, conn: Connection, counter: int) -> StandardsLayer:
+        graph = full_graph(conn)
+        judge = Judge(graph)
+        timetable = Timetable.build(judge)  # judges every standard certificate
+        return cls(counter, graph, timetable, judge)
+
+    def judge(self) -> Judge:
+        """A judge of its own for one caller, knowing every standard certificate's verdict."""
+        fresh = Judge(self.graph)
+        # the memo is the judge's own field; copied so that callers never share a walk
+        fresh._sound.update(self._judged._sound)
+        return fresh
+
+
+_lock = threading.Lock()
+_layers: OrderedDict[str, StandardsLayer] = OrderedDict()
+
+
+def _database(conn: Connection) -> str:
+    return conn.engine.url.render_as_string(hide_password=True)
+
+
+def standards_layer(conn: Connection) -> StandardsLayer:
+    """The standards layer as ``conn`` sees it: the cached one while the counter stands."""
+    counter = standards_counter(conn)
+    if standards_written_here(conn):
+        return StandardsLayer.build(conn, -1)
+    key = _database(conn)
+    with _lock:
+        hit = _layers.get(key)
+        if hit is not None and hit.counter == counter:
+            _layers.move_to_end(key)
+            return hit
+        # built under the lock: concurrent requests after a write wait for one build
+        layer = StandardsLayer.build(conn, counter)
+        _layers[key] = layer
+        _layers.move_to_end(key)
+        while len(_layers) > _KEEP:
+            _layers.popitem(last=False)
+        return layer
+
+
+def forget() -> None:
+    """Drop every cached layer (tests and benches measuring a cold start)."""
+    with _lock:
+        _layers.clear()
