@@ -24,6 +24,7 @@ from api.web.coverage_pages import coverage_context
 from api.web.render import page_day, render, require_principal
 from metro.model.account import Principal
 from metro.services import boards, listing, traceability
+from metro.spreadsheets import safe_text
 from metro.traceability.status import Status
 
 router = APIRouter(include_in_schema=False)
@@ -123,7 +124,7 @@ def board_csv(request: Request) -> Response:
     writer.writerow(["code", "name", "owner", "quantity", "status", "due", "reason"])
     for item in page.items:
         writer.writerow(
-            [_text_cell(item[k]) for k in ("code", "name", "owner", "quantity", "status", "due",
+            [safe_text(item[k]) for k in ("code", "name", "owner", "quantity", "status", "due",
                                            "reason")]
         )
     return Response(
@@ -131,9 +132,3 @@ def board_csv(request: Request) -> Response:
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="instruments-{at}.csv"'},
     )
-
-
-def _text_cell(value: object) -> str:
-    """A cell a spreadsheet shows as text: a leading = + - @ would otherwise start a formula."""
-    s = "" if value is None else str(value)
-    return "'" + s if s[:1] in ("=", "+", "-", "@", "\t", "\r") else s

@@ -44,7 +44,7 @@ from metro.db import bulk
 from metro.db.lock import lock_for_load
 from metro.errors import InvalidInput
 from metro.model.actor import Actor
-from metro.repositories import changes
+from metro.repositories import changes, counters
 
 CHUNK = 20_000
 HANDLERS: tuple[type[Handler], ...] = (
@@ -153,6 +153,12 @@ def _load(
         st.count(name, "rows", done)
     if issues:
         raise BundleRejected(issues)
+    # one bump per load that wrote into the cached standards layer (metro.traceability.cache)
+    if any(
+        n for f in ("organizations.csv", "standards.csv", "capabilities.csv", "certificates.csv")
+        for what, n in st.counts.get(f, {}).items() if what not in ("rows", "unchanged")
+    ):
+        counters.bump_standards(conn)
     for table in (handler_type.table for handler_type in HANDLERS):
         bulk.sync_sequence(conn, table)
     return LoadReport(

@@ -13,6 +13,10 @@ instruments behind it). Items come from two sources (``--demand``):
 
 The given texts (``"0 MPa"``, ``"0.4 %"``) travel with the items so that gaps can be written in
 the item's own units. Kinds are mapped to small integers (``kind_id``) for the matcher.
+
+A registered item may carry one of the policy's priority fields (``field``, DESIGN.md "Policy
+priority fields"; the vocabulary: :data:`metro.model.supervision.PRIORITY_FIELDS`); ``""`` when
+it carries none. Items derived from instruments carry none (an instrument has no field).
 """
 
 from __future__ import annotations
@@ -90,6 +94,8 @@ class DemandItems(Columns):
     range_max_given: list[str]
     mpe_abs_given: list[str]
     mpe_rel_given: list[str]
+    #: the item's priority field code, "" when it has none
+    field: list[str]
 
     def __post_init__(self) -> None:
         n = len(self.code)
@@ -121,6 +127,7 @@ class DemandItems(Columns):
         range_max_given: Sequence[str | None] | None = None,
         mpe_abs_given: Sequence[str | None] | None = None,
         mpe_rel_given: Sequence[str | None] | None = None,
+        field: Sequence[str | None] | None = None,
     ) -> DemandItems:
         """Items from columns; missing given texts are empty (gaps then use canonical units)."""
         n = len(code)
@@ -142,6 +149,7 @@ class DemandItems(Columns):
             range_max_given=texts(range_max_given),
             mpe_abs_given=texts(mpe_abs_given),
             mpe_rel_given=texts(mpe_rel_given),
+            field=texts(field),
         )
 
     @classmethod
@@ -159,8 +167,11 @@ class DemandItems(Columns):
 
 
 def registered_items(rows: Sequence[Sequence[Any]]) -> DemandItems:
-    """Items from ``demands`` rows in the order of ``repositories.coverage.DEMAND_COLUMNS``."""
-    cols = _columns(rows, 12)
+    """Items from ``demands`` rows in the order of ``repositories.coverage.DEMAND_COLUMNS``
+    (rows without the trailing ``field`` column carry no field)."""
+    cols = _columns(rows, 13)
+    if len(cols) == 12:
+        cols.append([None] * len(cols[0]))
     return DemandItems.build(
         code=cols[0],
         kind=cols[1],
@@ -174,6 +185,7 @@ def registered_items(rows: Sequence[Sequence[Any]]) -> DemandItems:
         range_max_given=cols[9],
         mpe_abs_given=cols[10],
         mpe_rel_given=cols[11],
+        field=cols[12],
         source=DemandSource.registered.value,
     )
 

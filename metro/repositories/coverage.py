@@ -28,6 +28,7 @@ DEMAND_COLUMNS: Final = (
     "range_max_given",
     "mpe_abs_given",
     "mpe_rel_given",
+    "field",
 )
 INSTRUMENT_GROUP_COLUMNS: Final = (
     "quantity",

@@ -4,12 +4,14 @@ The traceability pass (:mod:`metro.traceability.province`) already gives every i
 status and the certificate that speaks for it; supervision adds what that pass does not read:
 
 * the mandatory instruments and their usage (:func:`mandatory_instruments`);
-* the facts of their certificates — issuer, verification or calibration, conclusion, day —
-  for the speaking certificate's flags and for the pass rate (:func:`mandatory_certificates`);
+* the facts of the certificates that speak for them — issuer, verification or calibration,
+  conclusion (:func:`certificate_facts`, by id);
+* the pass rate's counts, one row per instrument, summed in SQL (:func:`period_verifications`);
 * the organizations (kind and region) and the authorizations (small tables, read whole).
 
-Revoked certificates are dropped in numpy, as the traceability reads do. No rule is applied
-here: the flags, authorization and rates live in :mod:`metro.model.supervision`.
+A speaking certificate is never revoked (the pass skips those); the counts leave revoked ones
+out in their sums. No rule is applied here: the flags, authorization and rates live in
+:mod:`metro.model.supervision`.
 """
 
 from __future__ import annotations
@@ -20,11 +22,11 @@ from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection, case, select
+from sqlalchemy import Connection, case, func, select
 
 from metro.db.models import Authorization, Certificate, Instrument, Organization
 from metro.model.supervision import USAGES
-from metro.repositories.traceability import AnySelect, day_number, kind_codes, raw_chunks
+from metro.repositories.traceability import AnySelect, kind_codes, raw_chunks
 
 IntArray = npt.NDArray[np.int64]
 
@@ -32,6 +34,7 @@ IntArray = npt.NDArray[np.int64]
 USAGE_CODES: Final = tuple(USAGES)
 #: Conclusions as codes in :class:`CertificateFacts`.
 PASS, FAIL, NONE = 1, 0, 2
+_BATCH: Final = 20_000
 
 
 def _matrix(conn: Connection, stmt: AnySelect, width: int) -> Any:
@@ -57,33 +60,66 @@ def mandatory_instruments(conn: Connection) -> MandatoryArrays:
 
 @dataclass(frozen=True, slots=True)
 class CertificateFacts:
-    """Non-revoked certificates of mandatory instruments, sorted by id; days are day numbers,
-    ``conclusion`` is :data:`PASS`, :data:`FAIL` or :data:`NONE`."""
+    """Certificates by id (sorted): issuer, verification (1) or calibration (0), and the
+    conclusion as :data:`PASS`, :data:`FAIL` or :data:`NONE`."""
 
     id: IntArray
-    instrument_id: IntArray
     issuer_id: IntArray
     verification: IntArray
     conclusion: IntArray
-    calibrated_on: IntArray
 
 
-def mandatory_certificates(conn: Connection) -> CertificateFacts:
-    mandatory = select(Instrument.id).where(Instrument.mandatory.is_(True))
-    stmt = select(
-        Certificate.id,
-        Certificate.subject_instrument_id,
-        Certificate.issuer_id,
-        case((Certificate.kind == "verification", 1), else_=0),
-        case((Certificate.conclusion == "pass", PASS), (Certificate.conclusion == "fail", FAIL),
-             else_=NONE),
-        day_number(Certificate.calibrated_on),
-        case((Certificate.revoked, 1), else_=0),
-    ).where(Certificate.subject_instrument_id.in_(mandatory))
-    m = _matrix(conn, stmt, 7)
-    m = m[m[:, 6] == 0]
+def certificate_facts(conn: Connection, ids: IntArray) -> CertificateFacts:
+    """The facts of the certificates ``ids`` (the speaking ones: the traceability pass names
+    them), read by primary key a batch at a time."""
+    c = Certificate
+    columns = (
+        c.id,
+        c.issuer_id,
+        case((c.kind == "verification", 1), else_=0),
+        case((c.conclusion == "pass", PASS), (c.conclusion == "fail", FAIL), else_=NONE),
+    )
+    wanted = np.unique(ids[ids >= 0])
+    parts = [
+        _matrix(conn, select(*columns).where(c.id.in_(wanted[i : i + _BATCH].tolist())), 4)
+        for i in range(0, len(wanted), _BATCH)
+    ]
+    m = np.concatenate(parts) if parts else np.empty((0, 4), dtype=np.int64)
     m = m[np.argsort(m[:, 0], kind="stable")]
-    return CertificateFacts(*(np.ascontiguousarray(m[:, i]) for i in range(6)))
+    return CertificateFacts(*(np.ascontiguousarray(m[:, i]) for i in range(4)))
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodCounts:
+    """Per mandatory instrument (sorted by id) with a verification in the period: how many
+    verifications, and how many concluded pass (revoked ones are void)."""
+
+    instrument_id: IntArray
+    verifications: IntArray
+    passed: IntArray
+
+
+def period_verifications(conn: Connection, start: date, end: date) -> PeriodCounts:
+    """Verifications of mandatory instruments with ``start <= calibrated_on <= end``.
+
+    Counted in SQL, one row per instrument: the pass rate needs no certificate in Python.
+    ``revoked`` is read in the sums, not the WHERE clause, which would send SQLite down the
+    ``(revoked, valid_until, id)`` index (see :mod:`metro.repositories.traceability`).
+    """
+    c, i = Certificate, Instrument
+    live = case((c.revoked, 0), else_=1)
+    passed = case((c.revoked, 0), (c.conclusion == "pass", 1), else_=0)
+    stmt = (
+        select(c.subject_instrument_id, func.sum(live), func.sum(passed))
+        .select_from(i)
+        .join(c, c.subject_instrument_id == i.id)
+        .where(i.mandatory.is_(True), c.kind == "verification", c.calibrated_on >= start,
+               c.calibrated_on <= end)
+        .group_by(c.subject_instrument_id)
+    )
+    m = _matrix(conn, stmt, 3)
+    m = m[np.argsort(m[:, 0], kind="stable")]
+    return PeriodCounts(*(np.ascontiguousarray(m[:, k]) for k in range(3)))
 
 
 @dataclass(frozen=True, slots=True)

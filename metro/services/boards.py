@@ -1,8 +1,9 @@
 """Read services behind each role's board: counts by status, the due calendar, the recall list.
 
-Every function evaluates the province once for its date (:func:`province_status`) and picks
-the rows the caller may see; which rows that is (an owner, a set of ids) is decided by the
-policy before the call. Nothing is written.
+The instrument boards evaluate only the instruments the caller may see
+(:func:`instruments_status` over the process-wide standards layer, issue 10 item 10), never the
+whole province; which rows that is (an owner, a set of ids) is decided by the policy before the
+call. Nothing is written.
 
 Decisions where the design is silent:
 
@@ -20,16 +21,19 @@ from collections import Counter
 from collections.abc import Collection
 from datetime import date
 
+import numpy as np
 from sqlalchemy import Connection
 
 from metro.model.actor import Actor
 from metro.repositories import certificates as certificates_repo
 from metro.repositories import scope
+from metro.repositories import traceability as traceability_repo
 from metro.repositories.certificates import IssuedRow
 from metro.repositories.jobs import exams_ending
-from metro.traceability import province_status, standard_statuses
+from metro.traceability import standard_statuses
 from metro.traceability.due import DueItem, due_items
-from metro.traceability.status import Status, StatusRecord
+from metro.traceability.province import instruments_status
+from metro.traceability.status import ORDER, Status, StatusRecord
 
 
 def status_counts(
@@ -40,14 +44,16 @@ def status_counts(
     ids: Collection[int] | None = None,
 ) -> dict[str, int]:
     """How many of the visible instruments have each status word (every word present, 0 too)."""
-    rows = scope.instrument_rows(conn, owner=owner, ids=ids)
     counts: Counter[str] = Counter({s.value: 0 for s in Status})
-    if rows:
-        state = province_status(conn, at)
-        for r in rows:
-            s = state.instrument_status(r.id)
-            if s is not None:
-                counts[s.value] += 1
+    owner_id = None
+    if owner is not None:
+        owner_id = traceability_repo.organization_id(conn, owner)
+        if owner_id is None:
+            return dict(counts)
+    state = instruments_status(conn, at, owner_id=owner_id, ids=ids)
+    n = np.bincount(state.instruments.status, minlength=len(ORDER))
+    for i, s in enumerate(ORDER):
+        counts[s.value] += int(n[i])
     return dict(counts)
 
 
@@ -55,8 +61,9 @@ def recall_list(
     conn: Connection, *, at: date, within_days: int, organization_id: int
 ) -> list[DueItem]:
     """Assets the organization certified or owns that are due by ``at + within_days``."""
-    state = province_status(conn, at)
     reach = set(scope.reachable_asset_codes(conn, organization_id))
+    ids = traceability_repo.instrument_ids(conn, reach)
+    state = instruments_status(conn, at, ids=ids, standards=True)
     return [i for i in due_items(conn, state, within_days) if i.asset in reach]
 
 

@@ -5,8 +5,12 @@ They compose the traceability engine (statuses, chains) with the listing queries
 :mod:`metro.repositories.scope`; what a caller may see is decided before (``api/policy.py``)
 and passed in as an owner or a set of ids. Nothing is written.
 
-Decision where the design is silent: a list evaluates the province once per request
-(``province_status``); the cached standards layer of issue 10 item 10 is not built yet.
+Decisions where the design is silent: a list evaluates only the instruments it shows, over
+the process-wide standards layer (``instruments_status``, issue 10 item 10): the page's
+instruments when no status is asked for, else every listed instrument (an owner's read by
+owner, a set of ids by id) — never the whole province for one owner's list. A view of one
+asset makes sure the layer is current first, so that its chain walk reads standards from
+memory.
 """
 
 from __future__ import annotations
@@ -22,7 +26,10 @@ from sqlalchemy import Connection
 from metro.errors import NotFound
 from metro.repositories import certificates as certificates_repo
 from metro.repositories import scope
-from metro.traceability import explain_chain, province_status, standard_statuses, status_of
+from metro.repositories import traceability as traceability_repo
+from metro.traceability import explain_chain, standard_statuses, status_of
+from metro.traceability.cache import standards_layer
+from metro.traceability.province import instruments_status
 from metro.traceability.status import Status
 
 
@@ -50,10 +57,13 @@ def instrument_page(
     rows = scope.instrument_rows(conn, owner=owner, ids=ids, q=q)
     if not rows:
         return Page([], 0)
-    state = province_status(conn, at)
-    if status is not None:
+    if status is None:
+        page = rows[offset : offset + limit]
+        state = instruments_status(conn, at, ids=[r.id for r in page])
+    else:
+        state = instruments_status(conn, at, **_listed(conn, owner, ids, q, rows))
         rows = [r for r in rows if state.instrument_status(r.id) == status]
-    page = rows[offset : offset + limit]
+        page = rows[offset : offset + limit]
     leaf_ids = state.instruments.instrument_id
     positions = np.searchsorted(leaf_ids, [r.id for r in page]).tolist()
     records = {rec.asset_id: rec for rec in state.instrument_records(conn, positions)}
@@ -74,11 +84,28 @@ def instrument_page(
     return Page(items, len(rows))
 
 
+def _listed(
+    conn: Connection,
+    owner: str | None,
+    ids: Collection[int] | None,
+    q: str | None,
+    rows: list[scope.InstrumentListRow],
+) -> dict[str, Any]:
+    """The cheapest subset read covering the listed ``rows``: by owner when the list is exactly
+    an owner's (or everything), else by the listed ids."""
+    if q or ids is not None:
+        return {"ids": [r.id for r in rows]}
+    if owner is None:
+        return {}
+    return {"owner_id": traceability_repo.organization_id(conn, owner)}
+
+
 def instrument_view(conn: Connection, *, at: date, code: str) -> dict[str, Any]:
     """An instrument's fields with its ``status, due, reason`` and ``chain`` at ``at``."""
     detail = scope.instrument_detail(conn, code)
     if detail is None:
         raise NotFound(f"instrument {code!r}: not found")
+    standards_layer(conn)  # built or checked once: the walks below read their chain from it
     rec = status_of(conn, code, at)
     return {
         **detail,
@@ -91,6 +118,7 @@ def instrument_view(conn: Connection, *, at: date, code: str) -> dict[str, Any]:
 
 def subject_view(conn: Connection, *, at: date, code: str) -> dict[str, Any]:
     """``{code, status, due, reason}`` of any asset at ``at``."""
+    standards_layer(conn)
     rec = status_of(conn, code, at)
     return {
         "code": code,

@@ -4,8 +4,9 @@
 ``{at, mandatory, compliant, rate, pass_rate, by: [...], flags: [{asset, owner, flag, reason}]}``
 for the whole province in one pass: the traceability pass
 (:class:`~metro.traceability.province.Province`) gives every instrument's status and speaking
-certificate at ``at``; the mandatory instruments and their certificates' facts are read in bulk
-(:mod:`metro.repositories.supervision`); the flags, authorization and rates are the model's
+certificate at ``at``; the mandatory instruments, the speaking certificates' facts (by id) and
+the pass rate's counts (summed in SQL) are read in bulk (:mod:`metro.repositories.supervision`);
+no certificate is read twice into Python. The flags, authorization and rates are the model's
 (:mod:`metro.model.supervision`), in their numpy form. Reasons are built for the flagged
 instruments only, by the traceability engine's rule for the status words.
 
@@ -19,7 +20,7 @@ Decisions where DESIGN.md is silent:
 * The report also carries ``since``, ``group_by``, the pass rate's ``verifications`` and
   ``passed``, and ``flag_counts``; each ``by`` group has ``{key, name_zh, name_en, mandatory,
   compliant, rate, verifications, passed, pass_rate, flags: {flag: count}}``. Flags are listed
-  by owner, then asset.
+  by owner, then asset. Regions are named in Chinese only (``name_en`` is empty).
 
 Nothing is written: a report is a read, and logs no change.
 """
@@ -155,7 +156,12 @@ class _Facts:
     kind: IntArray
     usage: IntArray
     flag: IntArray
-    certificate: IntArray  # position in CertificateFacts, -1 when no certificate speaks
+    certificate: IntArray  # the speaking certificate's id, -1 when none speaks
+    issuer: IntArray  # its issuer's id (-1 when none)
+    calibrated: IntArray  # its calibration day number
+    verification: IntArray  # 1 when it is a verification
+    verifications: IntArray  # verifications in the pass rate's period
+    passed: IntArray  # of which concluding pass
 
 
 def report(
@@ -175,67 +181,57 @@ def report(
         raise InvalidInput(f"since {start.isoformat()!r}: after at {at.isoformat()}")
     ps = Province.load(conn).status(at)
     orgs = repo.organizations(conn)
-    certs = repo.mandatory_certificates(conn)
-    facts = _facts(conn, ps, certs, orgs)
+    facts = _facts(conn, ps, orgs, repo.period_verifications(conn, start, at))
     if not actor.sees_everything:
-        own = {i for i, o in orgs.items() if o.code == actor.organization}
-        facts = _Facts(*(a[np.isin(facts.owner_id, list(own))] for a in _fields(facts)))
-    compliant = facts.flag == COMPLIANT
-    verified = _in_period(certs, to_day(start), to_day(at))
-    if not actor.sees_everything:
-        verified &= np.isin(certs.instrument_id, facts.instrument_id)
+        own = [i for i, o in orgs.items() if o.code == actor.organization]
+        facts = _Facts(*(a[np.isin(facts.owner_id, own)] for a in _fields(facts)))
     out = SupervisionReport(
         at=at,
         since=start,
         group_by=group_by,
         mandatory=len(facts.flag),
-        compliant=int(compliant.sum()),
-        verifications=int(verified.sum()),
-        passed=int((verified & (certs.conclusion == repo.PASS)).sum()),
+        compliant=int((facts.flag == COMPLIANT).sum()),
+        verifications=int(facts.verifications.sum()),
+        passed=int(facts.passed.sum()),
         flag_counts=_flag_counts(facts.flag),
     )
-    out.by = _groups(group_by, facts, certs, verified, orgs)
-    out.flags = _flag_records(conn, ps, facts, certs, orgs)
+    out.by = _groups(group_by, facts, orgs)
+    out.flags = _flag_records(conn, ps, facts, orgs)
     return out
 
 
 def _fields(f: _Facts) -> tuple[IntArray, ...]:
-    return (f.position, f.instrument_id, f.owner_id, f.kind, f.usage, f.flag, f.certificate)
-
-
-def _in_period(certs: repo.CertificateFacts, start: int, end: int) -> BoolArray:
-    """Verifications calibrated in ``[start, end]`` (the pass rate's denominator)."""
-    days = certs.calibrated_on
-    return (certs.verification == 1) & (days >= start) & (days <= end)
+    return (f.position, f.instrument_id, f.owner_id, f.kind, f.usage, f.flag, f.certificate,
+            f.issuer, f.calibrated, f.verification, f.verifications, f.passed)
 
 
 def _take(values: IntArray, at: IntArray, found: BoolArray, default: int) -> IntArray:
     """``values[at]`` where ``found``, ``default`` elsewhere (also when ``values`` is empty)."""
     if not len(values):
         return np.full(len(at), default, dtype=np.int64)
-    return np.where(found, values[np.maximum(at, 0)], default)
+    return np.where(found, values[np.clip(at, 0, len(values) - 1)], default)
 
 
 def _facts(
-    conn: Connection,
-    ps: ProvinceStatus,
-    certs: repo.CertificateFacts,
-    orgs: dict[int, repo.OrganizationRow],
+    conn: Connection, ps: ProvinceStatus, orgs: dict[int, repo.OrganizationRow],
+    period: repo.PeriodCounts,
 ) -> _Facts:
     leaf = ps.instruments
     mand = repo.mandatory_instruments(conn)
     pos = np.searchsorted(leaf.instrument_id, mand.id)
     cid = leaf.certificate_id[pos]
+    certs = repo.certificate_facts(conn, cid)
     cpos = np.searchsorted(certs.id, cid)
     found = (cid >= 0) & (cpos < len(certs.id))
     found[found] &= certs.id[cpos[found]] == cid[found]
-    cpos = np.where(found, cpos, -1)
-    issuer = _take(certs.issuer_id, cpos, found, 0)
+    issuer = _take(certs.issuer_id, cpos, found, -1)
+    verification = _take(certs.verification, cpos, found, 0)
+    calibrated = leaf.calibrated[pos]
     # LeafStatus follows the order of the pass's instrument arrays, which keep the kinds
     kind = ps.province.leaves.instruments.kind[pos]
     top = max(orgs, default=0) + 1
-    statutory = np.zeros(top, dtype=bool)
-    barred = np.zeros(top, dtype=bool)
+    statutory = np.zeros(top + 1, dtype=bool)  # the last entry stands for "no issuer" (-1)
+    barred = np.zeros(top + 1, dtype=bool)
     for o in orgs.values():
         statutory[o.id] = o.kind in STATUTORY
         barred[o.id] = o.kind in NEVER_AUTHORIZED
@@ -243,23 +239,29 @@ def _facts(
     index = repo.kind_index()
     width = len(index) + 1
     allowed = authorized_array(
-        statutory=statutory[issuer],
-        barred=barred[issuer],
+        statutory=statutory[issuer], barred=barred[issuer],
         key=issuer * width + kind,
-        day=_take(certs.calibrated_on, cpos, found, NO_DAY),
-        auth_key=np.array(
-            [a.organization_id * width + index.get(a.quantity, -1) for a in auths], dtype=np.int64
-        ),
+        day=np.where(found, calibrated, NO_DAY),
+        auth_key=np.array([a.organization_id * width + index.get(a.quantity, -1)
+                           for a in auths], dtype=np.int64),
         auth_from=np.array([to_day(a.valid_from) for a in auths], dtype=np.int64),
         auth_until=np.array([to_day(a.valid_until) for a in auths], dtype=np.int64),
     )
     flags = flags_array(
         status=leaf.status[pos],
-        verification=_take(certs.verification, cpos, found, 0) == 1,
+        verification=verification == 1,
         passed=_take(certs.conclusion, cpos, found, repo.NONE) == repo.PASS,
         authorized=allowed,
     )
-    return _Facts(pos, mand.id, leaf.owner_id[pos], kind, mand.usage, flags, cpos)
+    # the period's counts, by instrument (instruments without a verification in it count 0)
+    at_ = np.searchsorted(period.instrument_id, mand.id)
+    hit = (at_ < len(period.instrument_id))
+    hit[hit] &= period.instrument_id[at_[hit]] == mand.id[hit]
+    return _Facts(
+        pos, mand.id, leaf.owner_id[pos], kind, mand.usage, flags, np.where(found, cid, -1),
+        issuer, calibrated, verification, _take(period.verifications, at_, hit, 0),
+        _take(period.passed, at_, hit, 0),
+    )
 
 
 def _region_names(code: str) -> tuple[str, str]:
@@ -291,11 +293,7 @@ def _group_keys(
 
 
 def _groups(
-    group_by: str,
-    facts: _Facts,
-    certs: repo.CertificateFacts,
-    verified: BoolArray,
-    orgs: dict[int, repo.OrganizationRow],
+    group_by: str, facts: _Facts, orgs: dict[int, repo.OrganizationRow]
 ) -> list[Group]:
     keys, names = _group_keys(group_by, facts, orgs)
     labels = sorted(names)
@@ -307,32 +305,17 @@ def _groups(
     flagged = facts.flag != COMPLIANT
     per_flag = np.zeros((n, len(FLAGS)), dtype=np.int64)
     np.add.at(per_flag, (g[flagged], facts.flag[flagged]), 1)
-    # a certificate's group is its instrument's
-    where = np.searchsorted(facts.instrument_id, certs.instrument_id[verified])
-    cg = g[where]
-    ver = np.bincount(cg, minlength=n)
-    ok = np.bincount(cg[certs.conclusion[verified] == repo.PASS], minlength=n)
+    ver = np.bincount(g, weights=facts.verifications, minlength=n)
+    ok = np.bincount(g, weights=facts.passed, minlength=n)
     return [
-        Group(
-            k,
-            names[k][0],
-            names[k][1],
-            int(mandatory[i]),
-            int(compliant[i]),
-            int(ver[i]),
-            int(ok[i]),
-            {f.value: int(per_flag[i, j]) for j, f in enumerate(FLAGS)},
-        )
+        Group(k, names[k][0], names[k][1], int(mandatory[i]), int(compliant[i]), int(ver[i]),
+              int(ok[i]), {f.value: int(per_flag[i, j]) for j, f in enumerate(FLAGS)})
         for i, k in enumerate(labels)
     ]
 
 
 def _flag_records(
-    conn: Connection,
-    ps: ProvinceStatus,
-    facts: _Facts,
-    certs: repo.CertificateFacts,
-    orgs: dict[int, repo.OrganizationRow],
+    conn: Connection, ps: ProvinceStatus, facts: _Facts, orgs: dict[int, repo.OrganizationRow]
 ) -> list[FlagRecord]:
     flagged = np.flatnonzero(facts.flag != COMPLIANT)
     records = ps.instrument_records(conn, facts.position[flagged].tolist())
@@ -340,32 +323,18 @@ def _flag_records(
     out: list[FlagRecord] = []
     for i, record in zip(flagged.tolist(), records, strict=True):
         which = FLAGS[int(facts.flag[i])]
-        c = int(facts.certificate[i])
-        issuer = orgs[int(certs.issuer_id[c])].code if c >= 0 else None
-        day = from_day(int(certs.calibrated_on[c])) if c >= 0 else None
+        spoke = int(facts.certificate[i]) >= 0
+        issuer = orgs[int(facts.issuer[i])].code if spoke else None
+        day = from_day(int(facts.calibrated[i])) if spoke else None
         quantity = codes[int(facts.kind[i])]
         reason = flag_reason(
-            which,
-            status_reason=record.reason,
-            number=record.certificate,
-            calibrated_on=day,
-            verification=c >= 0 and bool(certs.verification[c]),
-            issuer=issuer,
-            quantity=quantity,
+            which, status_reason=record.reason, number=record.certificate, calibrated_on=day,
+            verification=bool(facts.verification[i]), issuer=issuer, quantity=quantity,
         )
         owner = orgs[int(facts.owner_id[i])]
         u = int(facts.usage[i])
-        out.append(
-            FlagRecord(
-                record.asset,
-                record.owner,
-                which,
-                reason,
-                record.certificate,
-                prefecture_of(owner.region),
-                quantity,
-                repo.USAGE_CODES[u] if u >= 0 else None,
-            )
-        )
+        out.append(FlagRecord(record.asset, record.owner, which, reason, record.certificate,
+                              prefecture_of(owner.region), quantity,
+                              repo.USAGE_CODES[u] if u >= 0 else None))
     out.sort(key=lambda r: (r.owner, r.asset))
     return out

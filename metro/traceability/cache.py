@@ -26,6 +26,9 @@ Decisions:
   as it walks, so each caller gets its own (:meth:`StandardsLayer.judge`), seeded with the
   verdicts on the standard certificates.
 * One layer per database, the few most recently used databases kept.
+* Per-asset walks (``status_of``, ``explain_chain``) read standards from the cached layer when
+  it is current (:func:`current_layer`) but never build it: the API's views ask for the layer
+  first (:mod:`metro.services.listing`), a one-shot ``metro chain`` reads only its chain.
 """
 
 from __future__ import annotations
@@ -96,6 +99,18 @@ def standards_layer(conn: Connection) -> StandardsLayer:
         while len(_layers) > _KEEP:
             _layers.popitem(last=False)
         return layer
+
+
+def current_layer(conn: Connection) -> StandardsLayer | None:
+    """The cached layer when it is current for ``conn`` (never builds one): per-asset walks
+    read their chain from it instead of the database (:func:`~metro.traceability.sources.
+    lazy_graph`); a process that never asked for the layer keeps reading only chains."""
+    counter = standards_counter(conn)
+    if standards_written_here(conn):
+        return None
+    with _lock:
+        hit = _layers.get(_database(conn))
+    return hit if hit is not None and hit.counter == counter else None
 
 
 def forget() -> None:

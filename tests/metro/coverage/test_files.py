@@ -6,13 +6,12 @@ from __future__ import annotations
 import csv
 import re
 
+import numpy as np
 import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from metro.cli import app
-import numpy as np
-
 from metro.coverage.report import Rates, group_rates
 from tests import factories as f
 from tests.metro.coverage import builders as b
