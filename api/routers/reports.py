@@ -24,6 +24,7 @@ class By(StrEnum):
     region = "region"
     county = "county"
     quantity = "quantity"
+    field = "field"
 
 
 @router.get("/due")

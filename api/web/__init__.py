@@ -10,6 +10,7 @@
 ``instrument_pages``     ``/instruments/{code}`` with the chain diagram and providers
 ``coverage_pages``       ``/coverage`` and the what-if planner
 ``certificate_pages``    ``/certificates/new``, revoke, supersede, bundle upload
+``supervision_pages``    ``/supervision`` — mandatory verification (强制检定), for the bureau
 ``verify_pages``         ``/verify/{number}`` (public)
 ``labels``               QR labels (SVG, PNG) and printable sheets
 ``errors``               HTML error pages for page routes (the API keeps problem+json)
@@ -33,6 +34,7 @@ from api.web import (
     errors,
     instrument_pages,
     labels,
+    supervision_pages,
     verify_pages,
 )
 
@@ -43,6 +45,6 @@ def install(app: FastAPI) -> None:
     """Mount the static files, the pages and their error handling on ``app``."""
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (auth_pages, board_pages, instrument_pages, coverage_pages, certificate_pages,
-                   verify_pages, labels):
+                   supervision_pages, verify_pages, labels):
         app.include_router(module.router)
     errors.install(app)

@@ -81,6 +81,7 @@ def _enterprise(request: Request, conn: Any, principal: Principal, at: date) -> 
         "status": status.value if status else "",
         "q": q or "",
         "counts": boards.status_counts(conn, at=at, owner=owner),
+        "marks": boards.mandatory_marks(conn, actor=principal.actor, at=at),
         "calendar": boards.due_calendar(due),
         "statuses": [s.value for s in Status],
     }

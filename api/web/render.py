@@ -37,6 +37,15 @@ STATUS_WORDS: Final = {
     "never_calibrated": "never calibrated",
     "primary": "national primary standard",
 }
+FLAG_WORDS: Final = {
+    "never_verified": "never verified",
+    "failed": "failed in use",
+    "overdue": "verification overdue",
+    "calibration_only": "calibrated, not verified",
+    "unauthorized": "verified by an unauthorized body",
+    "untraceable": "untraceable",
+    "suspect": "suspect",
+}
 ROLE_NAMES: Final = {
     "admin": "administrator",
     "bureau": "bureau",
@@ -136,6 +145,7 @@ def render(
         principal=principal,
         status_words=STATUS_WORDS,
         role_names=ROLE_NAMES,
+        flag_words=FLAG_WORDS,
         **context,
     )
     response = HTMLResponse(html, status_code=status_code)

@@ -1,15 +1,17 @@
 """``metro coverage`` (report, report files, snapshots), ``metro coverage history`` and
 ``metro plan`` (the what-if planner).
 
-``metro coverage --at DATE [--by discipline|region|quantity] [--demand registered|instruments|
-both] [--save] [--csv F] [--xlsx F] [--chart F.svg|F.png] [--json]`` prints DESIGN.md's
+``metro coverage --at DATE [--by discipline|region|county|quantity|field] [--demand
+registered|instruments|both] [--save] [--csv F] [--xlsx F] [--chart F.svg|F.png] [--json]`` prints DESIGN.md's
 ``{at, target, items, covered_items, rate, weight, covered_weight, weighted_rate, by, gaps}``
 (plus ``meets_target``, ``demand``, ``group_by``, and ``snapshot`` when saved). ``--at``
 defaults to today. Saving a snapshot is opt-in (``--save``): a report stays a read.
 
 ``metro plan --add FILE.csv --at DATE`` (proposals in the capabilities.csv format) or
-``metro plan --suggest K --at DATE [--write FILE.csv]`` (greedy road to the target; ``--write``
-saves the suggestions in the format ``--add`` reads).
+``metro plan --suggest K --at DATE [--priority-weight W] [--write FILE.csv]`` (greedy road to
+the target, new standards and upgrades of existing ones; W weights the items of the policy's
+priority fields when choosing; ``--write`` saves the suggestions in the format ``--add`` reads,
+an upgrade under the code of the standard it upgrades).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ class By(StrEnum):
     region = "region"
     county = "county"
     quantity = "quantity"
+    field = "field"
 
 
 class Demand(StrEnum):
@@ -303,6 +306,15 @@ def plan(
     ] = None,
     at: AtOption = None,
     demand: DemandOption = Demand.registered,
+    priority_weight: Annotated[
+        float,
+        typer.Option(
+            "--priority-weight",
+            help="With --suggest: count the items of a priority field W times when choosing "
+            "(1 = no preference).",
+            metavar="W",
+        ),
+    ] = 1.0,
     write: Annotated[
         Path | None,
         typer.Option("--write", help="With --suggest: write the suggestions as a CSV --add reads."),
@@ -322,6 +334,12 @@ def plan(
                                  param_hint="--add/--suggest")  # fmt: skip
     if write is not None and suggest is None:
         raise typer.BadParameter("--write goes with --suggest", param_hint="--write")
+    if not (priority_weight > 0 and priority_weight < float("inf")):
+        raise typer.BadParameter(f"{priority_weight}: must be a number above 0",
+                                 param_hint="--priority-weight")  # fmt: skip
+    if priority_weight != 1.0 and suggest is None:
+        raise typer.BadParameter("--priority-weight goes with --suggest",
+                                 param_hint="--priority-weight")  # fmt: skip
     day = _at(at)
     eng = engine(db)
     as_json = wants_json(json)
@@ -337,7 +355,7 @@ def plan(
             require_schema(eng)
             with eng.connect() as conn:
                 result = service.suggest(conn, actor=_actor(), at=day, k=suggest,
-                                         demand=demand.value)
+                                         demand=demand.value, priority_weight=priority_weight)
             if write is not None:
                 try:
                     proposals.write_proposals(write, result.capability_rows())
@@ -404,20 +422,36 @@ def _print_suggestions(result: Any) -> None:
     if not result.suggestions:
         stdout.print("nothing to suggest: no gaps")
         return
-    table = Table(title="suggested capabilities", caption=f"│ marks the {target:.0%} target")
+    weighted = result.priority_weight != 1.0
+    table = Table(
+        title="suggested capabilities (new standards and upgrades)",
+        caption=f"│ marks the {target:.0%} target"
+        + (f"; priority fields weighted ×{result.priority_weight:g} when choosing" if weighted
+           else ""),
+    )  # fmt: skip
     table.add_column("#", no_wrap=True)
-    table.add_column("kind")
+    table.add_column("kind", no_wrap=True)
+    table.add_column("quantity")
     table.add_column("range")
     table.add_column("U")
     table.add_column("closes (weight)", justify="right")
+    if weighted:
+        table.add_column("weighted", justify="right")
     table.add_column("reached", justify="right", no_wrap=True)
     table.add_column(f"vs {target:.0%}", no_wrap=True)
     table.add_column("items closed")
     for s in result.suggestions:
         c = s.capability
-        table.add_row(
-            str(s.rank), c.quantity, escape(f"{c.range_min}..{c.range_max}"), escape(_u_text(c)),
-            f"{len(c.closes):,} ({c.closes_weight:,})", _pct(s.reached.weighted_rate),
-            _bar(s.reached.weighted_rate, target), _closes_text(c.closes),
-        )  # fmt: skip
+        kind = "new" if s.upgrades is None else f"upgrade {s.upgrades}"
+        shown = escape(f"{c.range_min}..{c.range_max}")
+        u = escape(_u_text(c))
+        if s.was is not None:
+            shown += escape(f"\n(was {s.was})")
+        cells = [str(s.rank), escape(kind), c.quantity, shown, u,
+                 f"{len(c.closes):,} ({c.closes_weight:,})"]  # fmt: skip
+        if weighted:
+            cells.append(f"{s.closes_weighted:,.6g}")
+        cells += [_pct(s.reached.weighted_rate), _bar(s.reached.weighted_rate, target),
+                  _closes_text(c.closes)]  # fmt: skip
+        table.add_row(*cells)
     stdout.print(table)

@@ -18,6 +18,29 @@ exactly what ``plan --add`` of the suggestion reports (rounding can only close m
 items leave the pool and the next round begins. Only the ``MAX_SEEDS`` heaviest distinct
 seeds per kind are tried in a round (distinct: MPE and largest |x|).
 
+*Upgrades* (改造提升): beside new standards, each round also tries an upgrade of an existing
+public capability. An uncovered item whose closest candidate (:mod:`metro.coverage.gaps`)
+failed on ``range`` or ``uncertainty`` names the capability to upgrade; an upgrade is the
+minimal change that closes it — the range extended to the hull of the capability and the items
+it serves, and U(x) scaled down by the one factor that makes it fit the hardest item served (U
+is kept, texts and k as given, when it already fits). As for new standards, every distinct
+scale among a capability's items is tried, the extension stays within ``span`` of the
+capability's largest |x|, and the upgraded capability is written (in the capability's own
+units), read back and matched for real. Only a capability whose standard is active, examined
+and traceable at t is upgraded (upgrading another one would promise what the standard cannot
+give), and each capability is upgraded at most once in a road. The upgrade is written under the
+existing standard's code, so ``plan --add`` of it adds the upgraded capability beside the old
+one, which it contains: it closes exactly what was promised.
+
+Each round takes the candidate — new or upgrade — that closes the most (weighted) weight, then
+more items; a tie goes to the upgrade (改造提升 reuses a standard the province already keeps).
+
+*Priority fields* (``priority_weight`` W, DESIGN.md "Policy priority fields"): when choosing,
+the count of an item that carries a priority field is multiplied by W (default 1: no
+preference; W > 1 favours the policy's fields, 0 < W < 1 disfavours them). Only the choice is
+weighted: each suggestion reports its plain closed weight and its weighted one, and the rates
+reached stay unweighted.
+
 Proposed and suggested capabilities are assumed active, examined and traceable.
 """
 
@@ -31,9 +54,9 @@ from typing import Any, Final
 import numpy as np
 
 from metro.coverage.candidates import PROPOSED, CapabilityRow, proposed_candidates
-from metro.coverage.demand import IntArray
+from metro.coverage.demand import DemandItems, FloatArray, IntArray
 from metro.coverage.gaps import unit_of
-from metro.coverage.matching import BLOCK, RTOL, closes, offers_of
+from metro.coverage.matching import BLOCK, RANGE, RTOL, UNCERTAINTY, closes, offers_of
 from metro.coverage.report import CoverageReport, Rates, compute_coverage, rates_of
 from metro.model.adequacy import contains, fits
 from metro.quantity_kinds import get_kind
@@ -41,6 +64,8 @@ from metro.units import UnitError, canonical, converter, format_quantity, relati
 
 MAX_SEEDS: Final = 2000
 SPAN: Final = 10.0
+NEW: Final = "new"
+UPGRADE: Final = "upgrade"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,14 +126,26 @@ class PlanReport:
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
+    """A new capability (``kind`` new) or an upgraded one of the standard ``upgrades``."""
+
     rank: int
     capability: Closing
     reached: Rates
+    #: the closed weight with priority-field items counted W times (= closes_weight at W = 1)
+    closes_weighted: float = 0.0
+    kind: str = NEW
+    upgrades: str | None = None
+    #: an upgrade's capability as it is: ``"0 MPa..10 MPa, U 0.1 % (k=2)"``
+    was: str | None = None
 
     def as_dict(self, target: float) -> dict[str, Any]:
         return {
             "rank": self.rank,
+            "kind": self.kind,
+            "upgrades": self.upgrades,
+            "was": self.was,
             **self.capability.as_dict(),
+            "closes_weighted": self.closes_weighted,
             "reached": {**self.reached.as_dict(), "meets_target": self.reached.meets(target)},
         }
 
@@ -117,6 +154,7 @@ class Suggestion:
 class SuggestReport:
     before: CoverageReport
     suggestions: list[Suggestion]
+    priority_weight: float = 1.0
 
     @property
     def after(self) -> Rates:
@@ -130,6 +168,7 @@ class SuggestReport:
             "demand": b.demand_source,
             "before": {**b.overall.as_dict(), "meets_target": b.overall.meets(b.target)},
             "after": {**self.after.as_dict(), "meets_target": self.after.meets(b.target)},
+            "priority_weight": self.priority_weight,
             "suggestions": [s.as_dict(b.target) for s in self.suggestions],
         }
 
@@ -177,40 +216,80 @@ def _closing(report: CoverageReport, p: CapabilityRow, closed: IntArray) -> Clos
 # --- the road to 95 % -----------------------------------------------------------------------
 
 
-def suggest(report: CoverageReport, k: int, *, span: float = SPAN) -> SuggestReport:
-    """Up to ``k`` capabilities that raise the weighted rate most, greedily (see module doc)."""
+def priority_weights(items: DemandItems, priority_weight: float) -> FloatArray:
+    """Each item's count, times ``priority_weight`` when it carries a priority field."""
+    has_field = np.array([bool(f) for f in items.field], dtype=np.bool_)
+    count = items.count.astype(np.float64)
+    return np.where(has_field, count * priority_weight, count)
+
+
+def suggest(
+    report: CoverageReport,
+    k: int,
+    *,
+    span: float = SPAN,
+    priority_weight: float = 1.0,
+    upgrades: bool = True,
+) -> SuggestReport:
+    """Up to ``k`` capabilities, new or upgraded, that raise the weighted rate most, greedily
+    (see module doc)."""
     if k < 1:
         raise ValueError("k must be at least 1")
+    if not (math.isfinite(priority_weight) and priority_weight > 0):
+        raise ValueError(f"priority weight {priority_weight!r}: must be a number above 0")
     items, needs = report.items, report.needs
+    weights = priority_weights(items, priority_weight)
     covered = report.result.covered.copy()
     pool = np.flatnonzero(~covered)
+    used: set[int] = set()  # capabilities already upgraded in this road
     out: list[Suggestion] = []
     for rank in range(1, k + 1):
         if len(pool) == 0:
             break
-        pick = _best_seed(report, pool, span)
-        if pick is None:
+        new = _best_seed(report, pool, span, weights)
+        up = _best_upgrade(report, pool, span, weights, used) if upgrades else None
+        if up is not None and (new is None or up[0] >= new[0][:2]):
+            j, row = up[1], up[2]
+            used.add(j)
+            kind, upgraded, was = UPGRADE, report.candidates.standard[j], _was(report, j)
+        elif new is not None:
+            row = _capability(report, new[1], new[2], f"SUGGESTED-{rank}")
+            kind, upgraded, was = NEW, None, None
+        else:
             break
-        seed, served = pick
-        row = _capability(report, seed, served, f"SUGGESTED-{rank}")
         ix = closes(needs, offers_of(proposed_candidates([row])))[0]
         closed = ix[~covered[ix]]
         if len(closed) == 0:  # cannot happen: the seed is always served; guard all the same
             break
         covered[closed] = True
         pool = np.flatnonzero(~covered)
-        out.append(Suggestion(rank, _closing(report, row, closed), rates_of(covered, items.count)))
-    return SuggestReport(before=report, suggestions=out)
+        out.append(
+            Suggestion(
+                rank,
+                _closing(report, row, closed),
+                rates_of(covered, items.count),
+                closes_weighted=float(weights[closed].sum()),
+                kind=kind,
+                upgrades=upgraded,
+                was=was,
+            )
+        )
+    return SuggestReport(before=report, suggestions=out, priority_weight=priority_weight)
 
 
-def _best_seed(report: CoverageReport, pool: IntArray, span: float) -> tuple[int, IntArray] | None:
+Key = tuple[float, int, float]
+
+
+def _best_seed(
+    report: CoverageReport, pool: IntArray, span: float, weights: FloatArray
+) -> tuple[Key, int, IntArray] | None:
     """The seed whose capability closes the most weight, and the items that span its range."""
     needs, items = report.needs, report.items
     kind_id = needs.kind_id[pool]
-    best: tuple[tuple[int, int, float], int, IntArray] | None = None
+    best: tuple[Key, int, IntArray] | None = None
     for kid in np.unique(kind_id).tolist():
         ix = pool[kind_id == kid]
-        count = items.count[ix]
+        count = weights[ix]
         ratio = get_kind(items.kind[int(ix[0])]).instrument_ratio
         seeds = _seeds(report, ix)
         a = items.mpe_abs[seeds] / ratio
@@ -233,16 +312,140 @@ def _best_seed(report: CoverageReport, pool: IntArray, span: float) -> tuple[int
             hull_lo = np.where(served, lo, np.inf).min(axis=1)[:, None]
             hull_hi = np.where(served, hi, -np.inf).max(axis=1)[:, None]
             closed = adequate & contains(hull_lo, hull_hi, lo_tol, hi_tol)
-            weight = closed.astype(np.int64) @ count
+            weight = closed.astype(np.float64) @ count
             n_closed = closed.sum(axis=1)
             width = (hull_hi - hull_lo)[:, 0]
             for r in np.flatnonzero(weight == weight.max()).tolist():
-                key = (int(weight[r]), int(n_closed[r]), -float(width[r]))
+                key = (float(weight[r]), int(n_closed[r]), -float(width[r]))
                 if best is None or key > best[0]:
                     best = (key, int(seeds[s0 + r]), ix[served[r]])
-    if best is None:
+    return best
+
+
+def _best_upgrade(
+    report: CoverageReport, pool: IntArray, span: float, weights: FloatArray, used: set[int]
+) -> tuple[tuple[float, int], int, CapabilityRow] | None:
+    """The upgrade of one existing capability that closes the most weight: ``(key, capability
+    index, upgraded row)`` (see module doc), or None when no gap names a capability to upgrade."""
+    needs, cands, result = report.needs, report.candidates, report.result
+    score, best_of = result.score[pool], result.best[pool]
+    gap = pool[((score == RANGE) | (score == UNCERTAINTY)) & (best_of >= 0)]
+    if len(gap) == 0:
         return None
-    return best[1], best[2]
+    offers = offers_of(cands)
+    upgradable = cands.ready & cands.traceable
+    found: tuple[tuple[float, int, float], int, float, float, float] | None = None
+    for j in np.unique(result.best[gap]).tolist():
+        if j in used or not upgradable[j]:
+            continue
+        g = gap[result.best[gap] == j]
+        a, b = float(offers.a[j]), float(offers.b[j])
+        c_lo, c_hi = float(offers.lo[j]), float(offers.hi[j])
+        reach = max(abs(c_lo), abs(c_hi)) * span * (1.0 + RTOL)
+        # q: how many times too large U is at the item's harder point (≤ 1: U already fits)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            q = np.maximum(
+                np.where(a + b * needs.t_min[g] > 0, (a + b * needs.t_min[g]) / needs.req_min[g],
+                         0.0),
+                np.where(a + b * needs.t_max[g] > 0, (a + b * needs.t_max[g]) / needs.req_max[g],
+                         0.0),
+            )  # fmt: skip
+        ok = np.isfinite(q) & (needs.t_max[g] <= reach)
+        g, q = g[ok], np.maximum(q[ok], 1.0)
+        if len(g) == 0:
+            continue
+        scales = np.unique(q)[:MAX_SEEDS]
+        ix = pool[needs.kind_id[pool] == offers.kind_id[j]]
+        t_min, t_max = needs.t_min[ix], needs.t_max[ix]
+        step = max(1, BLOCK // max(len(ix), len(g)))
+        for s0 in range(0, len(scales), step):
+            qs = scales[s0 : s0 + step, None]
+            served = q[None, :] <= qs * (1.0 + RTOL)
+            hull_lo = np.minimum(np.where(served, needs.lo[g], np.inf).min(axis=1), c_lo)[:, None]
+            hull_hi = np.maximum(np.where(served, needs.hi[g], -np.inf).max(axis=1), c_hi)[:, None]
+            aa, bb = a / qs, b / qs
+            closed = fits(aa, bb, t_min, needs.allow_min[ix])
+            closed &= fits(aa, bb, t_max, needs.allow_max[ix])
+            closed &= contains(hull_lo, hull_hi, needs.lo_tol[ix], needs.hi_tol[ix])
+            weight = closed.astype(np.float64) @ weights[ix]
+            n_closed = closed.sum(axis=1)
+            for r in np.flatnonzero(weight == weight.max()).tolist():
+                # then the smaller change: the smaller U reduction, then the narrower range
+                key = (float(weight[r]), int(n_closed[r]), -float(qs[r, 0]))
+                if found is None or key > found[0]:
+                    found = (key, j, float(qs[r, 0]), float(hull_lo[r, 0]), float(hull_hi[r, 0]))
+    if found is None:
+        return None
+    key, j, scale, lo, hi = found
+    return (key[0], key[1]), j, _upgraded(report, j, scale, lo, hi)
+
+
+def _was(report: CoverageReport, j: int) -> str:
+    c = report.candidates
+    lo = c.range_min_given[j] or format_quantity(float(c.range_min[j]), _unit(c.kind[j]))
+    hi = c.range_max_given[j] or format_quantity(float(c.range_max[j]), _unit(c.kind[j]))
+    u = " + ".join(t for t in (c.u_abs_given[j], c.u_rel_given[j]) if t) or _u_canonical(c, j)
+    return f"{lo}..{hi}, U {u} (k={format_quantity(float(c.k[j]), '')})"
+
+
+def _unit(kind: str) -> str:
+    return get_kind(kind).canonical_unit
+
+
+def _u_canonical(c: Any, j: int) -> str:
+    parts = []
+    if c.u_abs[j] > 0 or c.u_rel[j] == 0:
+        parts.append(format_quantity(float(c.u_abs[j]), _unit(c.kind[j])))
+    if c.u_rel[j] > 0:
+        parts.append(format_quantity(float(c.u_rel[j]), ""))
+    return " + ".join(parts)
+
+
+def _upgraded(report: CoverageReport, j: int, scale: float, lo: float, hi: float) -> CapabilityRow:
+    """Capability ``j`` with its range widened to [lo, hi] and U divided by ``scale``, written
+    in its own units (unchanged ends and an unchanged U keep their texts) and read back."""
+    c = report.candidates
+    kind = c.kind[j]
+    if lo < float(c.range_min[j]):
+        lo_text = _absolute_text(lo, unit_of(c.range_min_given[j]), kind, up=False)
+    else:
+        lo_text = c.range_min_given[j] or format_quantity(float(c.range_min[j]), _unit(kind))
+    if hi > float(c.range_max[j]):
+        hi_text = _absolute_text(hi, unit_of(c.range_max_given[j]), kind, up=True)
+    else:
+        hi_text = c.range_max_given[j] or format_quantity(float(c.range_max[j]), _unit(kind))
+    if scale <= 1.0:
+        k = float(c.k[j])
+        u_abs_text, u_rel_text = c.u_abs_given[j], c.u_rel_given[j]
+        if not (u_abs_text or u_rel_text):
+            u_abs_text = format_quantity(float(c.u_abs[j]), _unit(kind)) if c.u_abs[j] else ""
+            u_rel_text = format_quantity(float(c.u_rel[j]), "") if c.u_rel[j] else ""
+    else:  # a smaller U, written at k = 2
+        k = 2.0
+        a, b = float(c.u_abs_k2[j]) / scale, float(c.u_rel_k2[j]) / scale
+        abs_unit = unit_of(c.u_abs_given[j]) or unit_of(c.range_max_given[j])
+        u_abs_text = _difference_text(a, abs_unit, kind) if a > 0 or b == 0 else ""
+        u_rel_text = _relative_text(b, unit_of(c.u_rel_given[j])) if b > 0 else ""
+    return CapabilityRow(
+        id=None,
+        standard_id=-1,
+        standard=c.standard[j],
+        level=PROPOSED,
+        status="active",
+        exam_cert=None,
+        exam_valid_from=None,
+        exam_valid_until=None,
+        quantity=kind,
+        range_min=canonical(lo_text, kind),
+        range_max=canonical(hi_text, kind),
+        u_abs=canonical(u_abs_text, kind, difference=True) if u_abs_text else 0.0,
+        u_rel=relative(u_rel_text) if u_rel_text else 0.0,
+        k=k,
+        range_min_given=lo_text,
+        range_max_given=hi_text,
+        u_abs_given=u_abs_text,
+        u_rel_given=u_rel_text,
+    )
 
 
 def _seeds(report: CoverageReport, ix: IntArray) -> IntArray:

@@ -3,8 +3,11 @@
 ``rate`` = covered items / items; ``weighted_rate`` = covered count / total count (the count of
 instruments behind each item is its weight). Both are ``None`` when there is nothing to divide
 (no items, or a total weight of 0). Groups: ``discipline`` (JJF 1022 first-level code of the
-item's kind), ``region`` (the item's 6-digit code) and ``quantity`` (the kind); the groups of
-one dimension partition the items, so their items and weights add up to the totals.
+item's kind), ``region`` (the item's 6-digit code), ``quantity`` (the kind) and ``field`` (the
+policy's priority field of the item, DESIGN.md "Policy priority fields"; an item without one —
+every item derived from instruments — falls in the group ``none``, 未指定 / not specified, listed
+after the six fields, so that the groups still partition the items); the groups of one dimension
+partition the items, so their items and weights add up to the totals.
 
 :func:`compute_coverage` is pure: demand items and candidates in, report out. The target is the
 provincial policy's 0.95 (湘发〔2018〕9号).
@@ -23,11 +26,14 @@ from metro.coverage.demand import DemandItems, IntArray, factorize, kind_table
 from metro.coverage.gaps import Gap, find_gaps
 from metro.coverage.matching import MatchResult, Needs, match, needs_of, offers_of
 from metro.model.regions import name_of, prefecture_of
+from metro.model.supervision import PRIORITY_FIELDS, Term
 from metro.quantity_kinds import disciplines, kinds
 
 TARGET: Final = 0.95
-GroupBy = Literal["discipline", "region", "county", "quantity"]
-DIMENSIONS: Final[tuple[GroupBy, ...]] = ("discipline", "region", "county", "quantity")
+GroupBy = Literal["discipline", "region", "county", "quantity", "field"]
+DIMENSIONS: Final[tuple[GroupBy, ...]] = ("discipline", "region", "county", "quantity", "field")
+#: The ``field`` group of the items that carry no priority field.
+NO_FIELD: Final = Term("none", "未指定", "not specified")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +130,8 @@ def group_keys(items: DemandItems, by: GroupBy) -> list[str]:
         return items.region
     if by == "quantity":
         return items.kind
+    if by == "field":
+        return [f or NO_FIELD.code for f in items.field]
     return kind_table("discipline")[items.kind_id].tolist()
 
 
@@ -137,11 +145,15 @@ def _names(by: GroupBy, key: str) -> tuple[str | None, str | None]:
     if by in ("region", "county"):
         # Region names are kept in Chinese only (the administrative-division list).
         return (name_of(key), None)
+    if by == "field":
+        term = PRIORITY_FIELDS.get(key) or (NO_FIELD if key == NO_FIELD.code else None)
+        return (term.name_zh, term.name_en) if term else (None, None)
     return (None, None)
 
 
 def group_rates(items: DemandItems, covered: BoolArray, by: GroupBy) -> list[GroupRates]:
-    """Rates per group of ``by``, in key order (quantity: discipline, then kind code)."""
+    """Rates per group of ``by``, in key order (quantity: discipline, then kind code; field: the
+    policy's order, then ``none``)."""
     keys = group_keys(items, by)
     if not keys:
         return []
@@ -163,6 +175,9 @@ def group_rates(items: DemandItems, covered: BoolArray, by: GroupBy) -> list[Gro
     if by == "quantity":
         catalogue = kinds()
         out.sort(key=lambda g: (catalogue[g.key].discipline, g.key))
+    if by == "field":
+        order = {code: i for i, code in enumerate(PRIORITY_FIELDS)}
+        out.sort(key=lambda g: (order.get(g.key, len(order)), g.key))
     return out
 
 

@@ -81,7 +81,8 @@ def road_to_target(
     demand: DemandSource | str = DemandSource.registered,
     statuses: StatusMap | None = None,
     target: float = TARGET,
+    priority_weight: float = 1.0,
 ) -> SuggestReport:
-    """The ``k`` capabilities that raise the weighted rate most (greedy)."""
+    """The ``k`` capabilities, new or upgraded, that raise the weighted rate most (greedy)."""
     before = coverage(conn, at, demand=demand, statuses=statuses, target=target)
-    return suggest(before, k)
+    return suggest(before, k, priority_weight=priority_weight)

@@ -164,3 +164,13 @@ def bureau_codes(conn: Connection) -> list[str]:
     o = Organization
     stmt = select(o.code).where(o.kind == "bureau").order_by(o.code)
     return list(conn.execute(stmt).scalars())
+
+
+def mandatory_of_owner(conn: Connection, owner: str) -> dict[str, str | None]:
+    """The owner's mandatory instruments: code → usage."""
+    stmt = (
+        select(Instrument.code, Instrument.usage)
+        .join(Organization, Organization.id == Instrument.owner_id)
+        .where(Organization.code == owner, Instrument.mandatory.is_(True))
+    )
+    return {r[0]: r[1] for r in conn.execute(stmt)}

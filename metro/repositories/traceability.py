@@ -22,11 +22,12 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection, Integer, Select, case, func, select
+from sqlalchemy import Connection, Integer, Select, bindparam, case, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -116,10 +117,11 @@ def _chunks(ids: Iterable[int], size: int = _CHUNK) -> Iterator[list[int]]:
 
 def find_asset(conn: Connection, code: str) -> AssetRef | None:
     """The standard or instrument with this code (codes are unique across both)."""
-    sid = conn.execute(select(Standard.id).where(Standard.code == code)).scalar_one_or_none()
+    by_standard, by_instrument = _one_instrument_statements()[3:]
+    sid = conn.execute(by_standard, {"code": code}).scalar_one_or_none()
     if sid is not None:
         return AssetRef("standard", sid, code)
-    iid = conn.execute(select(Instrument.id).where(Instrument.code == code)).scalar_one_or_none()
+    iid = conn.execute(by_instrument, {"code": code}).scalar_one_or_none()
     if iid is not None:
         return AssetRef("instrument", iid, code)
     return None
@@ -176,14 +178,9 @@ def capabilities(
     return [CapabilityRow(*r) for r in conn.execute(stmt.order_by(Capability.id))]
 
 
-def _certificates(conn: Connection, where: Any) -> list[CertificateRow]:
-    """Certificates matching ``where`` with their references, revoked ones left out.
-
-    Revoked certificates are dropped here rather than by ``revoked = false`` in SQL: given that
-    condition, SQLite's planner takes the ``(revoked, valid_until, id)`` index and visits every
-    certificate of the province instead of the few asked for.
-    """
-    rows = conn.execute(
+def _certificate_statements(where: Any) -> tuple[AnySelect, AnySelect]:
+    """The certificate and reference selects of :func:`_certificates`."""
+    rows = (
         select(
             Certificate.id,
             Certificate.number,
@@ -199,14 +196,42 @@ def _certificates(conn: Connection, where: Any) -> list[CertificateRow]:
         .join(Organization, Organization.id == Certificate.issuer_id)
         .where(where)
         .order_by(Certificate.id)
-    ).all()
-    refs: dict[int, list[int]] = {}
-    ref_rows = conn.execute(
+    )
+    refs = (
         select(CertificateReference.certificate_id, CertificateReference.standard_id)
         .where(CertificateReference.certificate_id.in_(select(Certificate.id).where(where)))
         .order_by(CertificateReference.certificate_id, CertificateReference.position)
     )
-    for cid, sid in ref_rows:
+    return rows, refs
+
+
+@cache
+def _one_instrument_statements() -> tuple[AnySelect, ...]:
+    """Built once: a status lookup runs them on every request, and building a select costs
+    more than SQLite takes to answer it."""
+    by_id = Instrument.id == bindparam("instrument_id")
+    return (
+        *_certificate_statements(Certificate.subject_instrument_id == bindparam("instrument_id")),
+        _instrument_statement().where(by_id),
+        select(Standard.id).where(Standard.code == bindparam("code")),
+        select(Instrument.id).where(Instrument.code == bindparam("code")),
+    )
+
+
+def _certificates(
+    conn: Connection, where: Any, statements: tuple[AnySelect, AnySelect] | None = None,
+    params: dict[str, Any] | None = None,
+) -> list[CertificateRow]:
+    """Certificates matching ``where`` with their references, revoked ones left out.
+
+    Revoked certificates are dropped here rather than by ``revoked = false`` in SQL: given that
+    condition, SQLite's planner takes the ``(revoked, valid_until, id)`` index and visits every
+    certificate of the province instead of the few asked for.
+    """
+    stmt, ref_stmt = statements or _certificate_statements(where)
+    rows = conn.execute(stmt, params).all()
+    refs: dict[int, list[int]] = {}
+    for cid, sid in conn.execute(ref_stmt, params):
         refs.setdefault(cid, []).append(sid)
     return [
         CertificateRow(
@@ -228,28 +253,31 @@ def standard_certificates(
     return _certificates(conn, Certificate.subject_standard_id.in_(list(standard_ids)))
 
 
+def _instrument_statement() -> AnySelect:
+    return select(
+        Instrument.id,
+        Instrument.code,
+        Instrument.owner_id,
+        Organization.code,
+        Instrument.quantity,
+        Instrument.range_min,
+        Instrument.range_max,
+        Instrument.mpe_abs,
+        Instrument.mpe_rel,
+    ).join(Organization, Organization.id == Instrument.owner_id)
+
+
 def instrument(conn: Connection, instrument_id: int) -> InstrumentRow:
     row = conn.execute(
-        select(
-            Instrument.id,
-            Instrument.code,
-            Instrument.owner_id,
-            Organization.code,
-            Instrument.quantity,
-            Instrument.range_min,
-            Instrument.range_max,
-            Instrument.mpe_abs,
-            Instrument.mpe_rel,
-        )
-        .join(Organization, Organization.id == Instrument.owner_id)
-        .where(Instrument.id == instrument_id)
+        _one_instrument_statements()[2], {"instrument_id": instrument_id}
     ).one()
     return InstrumentRow(*row)
 
 
 def instrument_certificates(conn: Connection, instrument_id: int) -> list[CertificateRow]:
     """Non-revoked certificates of one instrument (its timeline)."""
-    return _certificates(conn, Certificate.subject_instrument_id == instrument_id)
+    rows, refs = _one_instrument_statements()[:2]
+    return _certificates(conn, None, (rows, refs), {"instrument_id": instrument_id})
 
 
 def certificates(conn: Connection, ids: Iterable[int]) -> dict[int, CertificateRow]:

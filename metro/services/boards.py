@@ -27,9 +27,11 @@ from sqlalchemy import Connection
 from metro.model.actor import Actor
 from metro.repositories import certificates as certificates_repo
 from metro.repositories import scope
+from metro.repositories import supervision as supervision_repo
 from metro.repositories import traceability as traceability_repo
 from metro.repositories.certificates import IssuedRow
 from metro.repositories.jobs import exams_ending
+from metro.services import supervision
 from metro.traceability import standard_statuses
 from metro.traceability.due import DueItem, due_items
 from metro.traceability.province import instruments_status
@@ -111,3 +113,17 @@ def failed_standards(conn: Connection, *, at: date) -> list[StatusRecord]:
     return sorted(
         (r for r in records.values() if r.status == Status.FAILED), key=lambda r: r.asset
     )
+
+
+def mandatory_marks(conn: Connection, *, actor: Actor, at: date) -> dict[str, dict[str, str]]:
+    """The actor's mandatory instruments (强制检定) with their usage and, when not compliant at
+    ``at``, their supervision flag — the supervision report's reading, for the board."""
+    if actor.organization is None:
+        return {}
+    usages = supervision_repo.mandatory_of_owner(conn, actor.organization)
+    if not usages:
+        return {}
+    flags = {f.asset: f.flag.value for f in supervision.report(conn, actor=actor, at=at).flags}
+    return {
+        code: {"usage": usage or "", "flag": flags.get(code, "")} for code, usage in usages.items()
+    }

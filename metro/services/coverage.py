@@ -76,7 +76,10 @@ def suggest(
     k: int,
     demand: DemandSource | str = DemandSource.registered,
     target: float = TARGET,
+    priority_weight: float = 1.0,
 ) -> SuggestReport:
-    """The road to the target: the ``k`` capabilities that raise the weighted rate most."""
+    """The road to the target: the ``k`` capabilities, new or upgraded, that raise the weighted
+    rate most (priority-field items counted ``priority_weight`` times when choosing)."""
     del actor
-    return engine.road_to_target(conn, at, k, demand=demand, target=target)
+    return engine.road_to_target(conn, at, k, demand=demand, target=target,
+                                 priority_weight=priority_weight)  # fmt: skip

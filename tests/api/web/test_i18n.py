@@ -7,7 +7,7 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 
 from api.web import i18n
-from api.web.render import ROLE_NAMES, STATUS_WORDS
+from api.web.render import FLAG_WORDS, ROLE_NAMES, STATUS_WORDS
 from metro.model.gaps import REASONS
 
 WEB = Path(i18n.__file__).parent
@@ -22,7 +22,8 @@ def _used() -> set[str]:
     ):
         ids.add(message[0] if isinstance(message, tuple) else message)
     # Texts looked up from data: status words, roles, gap reasons.
-    return ids | set(STATUS_WORDS.values()) | set(ROLE_NAMES.values()) | set(REASONS)
+    return (ids | set(STATUS_WORDS.values()) | set(ROLE_NAMES.values()) | set(REASONS)
+            | set(FLAG_WORDS.values()) | {"prefecture", "quantity", "usage"})
 
 
 def test_every_page_text_has_a_chinese_translation():

@@ -331,3 +331,40 @@ def test_impact_pages_are_for_the_bureau(web):
     page = bureau.client.get("/impact/HN-P1")
     assert page.status_code == 200 and "HN-P1" in page.text
     assert browser_for(web, "ent1").client.get("/impact/HN-P1").status_code in (403, 404)
+
+
+def _make_mandatory(web, code: str, usage: str) -> None:
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from metro.model.actor import Actor
+    from metro.repositories import instruments as instruments_repo
+    from metro.services import instruments
+
+    with web.db.engine.begin() as conn:
+        found = instruments_repo.find(conn, code)
+        assert found is not None
+        instruments.update(
+            conn, actor=Actor("system:test"), now=datetime(2025, 12, 1, tzinfo=UTC),
+            instrument=replace(found[1], mandatory=True, usage=usage),
+        )
+
+
+def test_mandatory_instruments_are_marked_on_the_board_with_their_flag(web):
+    _make_mandatory(web, "G-001", "safety")
+    b = browser_for(web, "ent1")
+    page = b.client.get("/?at=2026-05-15").text
+    assert 'data-mandatory="G-001"' in page and 'data-flag="overdue"' in page
+    # G-002 (mandatory in the factory) speaks by a calibration: not a verification.
+    assert 'data-mandatory="G-002"' in page and 'data-flag="calibration_only"' in page
+
+
+def test_bureau_supervision_page_lists_the_flagged_instrument(web):
+    _make_mandatory(web, "G-001", "safety")
+    b = browser_for(web, "bureau")
+    page = b.client.get("/supervision?at=2026-05-15&flag=overdue")
+    assert page.status_code == 200
+    api = web.get("bureau", "/api/v1/supervision?at=2026-05-15").json()
+    assert f'data-value="{api["rate"]}"' in page.text
+    assert '<tr data-flag="overdue"><td><a href="/instruments/G-001' in page.text
+    assert browser_for(web, "ent1").client.get("/supervision").status_code == 403

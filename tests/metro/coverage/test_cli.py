@@ -120,6 +120,7 @@ def test_report_files(url, tmp_path):
         "by region",
         "by county",
         "by quantity",
+        "by field",
         "items",
         "gaps",
     ]
