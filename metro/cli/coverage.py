@@ -2,10 +2,11 @@
 ``metro plan`` (the what-if planner).
 
 ``metro coverage --at DATE [--by discipline|region|county|quantity|field] [--demand
-registered|instruments|both] [--save] [--csv F] [--xlsx F] [--chart F.svg|F.png] [--json]`` prints DESIGN.md's
-``{at, target, items, covered_items, rate, weight, covered_weight, weighted_rate, by, gaps}``
-(plus ``meets_target``, ``demand``, ``group_by``, and ``snapshot`` when saved). ``--at``
-defaults to today. Saving a snapshot is opt-in (``--save``): a report stays a read.
+registered|instruments|both] [--save] [--csv F] [--xlsx F] [--chart F.svg|F.png] [--json]``
+prints DESIGN.md's ``{at, target, items, covered_items, rate, weight, covered_weight,
+weighted_rate, by, gaps}`` (plus ``meets_target``, ``demand``, ``group_by``, and ``snapshot``
+when saved). ``--at`` defaults to today. Saving a snapshot is opt-in (``--save``): a report
+stays a read.
 
 ``metro plan --add FILE.csv --at DATE`` (proposals in the capabilities.csv format) or
 ``metro plan --suggest K --at DATE [--priority-weight W] [--write FILE.csv]`` (greedy road to
@@ -442,7 +443,7 @@ def _print_suggestions(result: Any) -> None:
     table.add_column("items closed")
     for s in result.suggestions:
         c = s.capability
-        kind = "new" if s.upgrades is None else f"upgrade {s.upgrades}"
+        kind = "new" if s.upgrades is None else f"upgrade {s.upgrades}\n({s.change})"
         shown = escape(f"{c.range_min}..{c.range_max}")
         u = escape(_u_text(c))
         if s.was is not None:

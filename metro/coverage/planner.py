@@ -20,15 +20,22 @@ seeds per kind are tried in a round (distinct: MPE and largest |x|).
 
 *Upgrades* (改造提升): beside new standards, each round also tries an upgrade of an existing
 public capability. An uncovered item whose closest candidate (:mod:`metro.coverage.gaps`)
-failed on ``range`` or ``uncertainty`` names the capability to upgrade; an upgrade is the
-minimal change that closes it — the range extended to the hull of the capability and the items
-it serves, and U(x) scaled down by the one factor that makes it fit the hardest item served (U
-is kept, texts and k as given, when it already fits). As for new standards, every distinct
-scale among a capability's items is tried, the extension stays within ``span`` of the
-capability's largest |x|, and the upgraded capability is written (in the capability's own
-units), read back and matched for real. Only a capability whose standard is active, examined
+failed on ``range`` or ``uncertainty`` names the capability to upgrade, and the check names the
+change — one change per upgrade, the minimal one:
+
+- ``range``: the range widened to the hull of the capability and the items that failed on its
+  range and that its U already serves, within ``span`` of the capability's largest |x|; U, k
+  and their texts are kept (an item that would also need a smaller U is left to a new
+  standard);
+- ``uncertainty``: U(x) scaled down, range kept, by the factor the item asks for; every distinct
+  factor among the capability's items is tried (the larger one closes more), and the new U is
+  written at k = 2, rounded down to three significant digits.
+
+Each upgraded capability is written in the capability's own units, read back and matched for
+real against every item. Only a capability whose standard is active, examined
 and traceable at t is upgraded (upgrading another one would promise what the standard cannot
-give), and each capability is upgraded at most once in a road. The upgrade is written under the
+give), and each capability gets at most one upgrade of each change in a road (each measured
+against the capability as it is). The upgrade is written under the
 existing standard's code, so ``plan --add`` of it adds the upgraded capability beside the old
 one, which it contains: it closes exactly what was promised.
 
@@ -66,6 +73,8 @@ MAX_SEEDS: Final = 2000
 SPAN: Final = 10.0
 NEW: Final = "new"
 UPGRADE: Final = "upgrade"
+RANGE_CHANGE: Final = "range"  # an upgrade that widens the range, U kept
+U_CHANGE: Final = "uncertainty"  # an upgrade that makes U smaller, range kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +144,8 @@ class Suggestion:
     closes_weighted: float = 0.0
     kind: str = NEW
     upgrades: str | None = None
+    #: what an upgrade changes: ``range`` (wider, U kept) or ``uncertainty`` (smaller, range kept)
+    change: str | None = None
     #: an upgrade's capability as it is: ``"0 MPa..10 MPa, U 0.1 % (k=2)"``
     was: str | None = None
 
@@ -143,6 +154,7 @@ class Suggestion:
             "rank": self.rank,
             "kind": self.kind,
             "upgrades": self.upgrades,
+            "change": self.change,
             "was": self.was,
             **self.capability.as_dict(),
             "closes_weighted": self.closes_weighted,
@@ -241,7 +253,7 @@ def suggest(
     weights = priority_weights(items, priority_weight)
     covered = report.result.covered.copy()
     pool = np.flatnonzero(~covered)
-    used: set[int] = set()  # capabilities already upgraded in this road
+    used: set[tuple[int, str]] = set()  # (capability, change) already proposed in this road
     out: list[Suggestion] = []
     for rank in range(1, k + 1):
         if len(pool) == 0:
@@ -249,12 +261,12 @@ def suggest(
         new = _best_seed(report, pool, span, weights)
         up = _best_upgrade(report, pool, span, weights, used) if upgrades else None
         if up is not None and (new is None or up[0] >= new[0][:2]):
-            j, row = up[1], up[2]
-            used.add(j)
+            _, j, change, row = up
+            used.add((j, change))
             kind, upgraded, was = UPGRADE, report.candidates.standard[j], _was(report, j)
         elif new is not None:
             row = _capability(report, new[1], new[2], f"SUGGESTED-{rank}")
-            kind, upgraded, was = NEW, None, None
+            kind, upgraded, was, change = NEW, None, None, None
         else:
             break
         ix = closes(needs, offers_of(proposed_candidates([row])))[0]
@@ -271,6 +283,7 @@ def suggest(
                 closes_weighted=float(weights[closed].sum()),
                 kind=kind,
                 upgrades=upgraded,
+                change=change,
                 was=was,
             )
         )
@@ -323,10 +336,15 @@ def _best_seed(
 
 
 def _best_upgrade(
-    report: CoverageReport, pool: IntArray, span: float, weights: FloatArray, used: set[int]
-) -> tuple[tuple[float, int], int, CapabilityRow] | None:
+    report: CoverageReport,
+    pool: IntArray,
+    span: float,
+    weights: FloatArray,
+    used: set[tuple[int, str]],
+) -> tuple[tuple[float, int], int, str, CapabilityRow] | None:
     """The upgrade of one existing capability that closes the most weight: ``(key, capability
-    index, upgraded row)`` (see module doc), or None when no gap names a capability to upgrade."""
+    index, change, upgraded row)`` (see module doc), or None when no gap names a capability
+    that can be upgraded."""
     needs, cands, result = report.needs, report.candidates, report.result
     score, best_of = result.score[pool], result.best[pool]
     gap = pool[((score == RANGE) | (score == UNCERTAINTY)) & (best_of >= 0)]
@@ -334,50 +352,63 @@ def _best_upgrade(
         return None
     offers = offers_of(cands)
     upgradable = cands.ready & cands.traceable
-    found: tuple[tuple[float, int, float], int, float, float, float] | None = None
+    found: tuple[tuple[float, int, float], int, str, float, float, float] | None = None
     for j in np.unique(result.best[gap]).tolist():
-        if j in used or not upgradable[j]:
+        if not upgradable[j]:
             continue
-        g = gap[result.best[gap] == j]
         a, b = float(offers.a[j]), float(offers.b[j])
         c_lo, c_hi = float(offers.lo[j]), float(offers.hi[j])
-        reach = max(abs(c_lo), abs(c_hi)) * span * (1.0 + RTOL)
-        # q: how many times too large U is at the item's harder point (≤ 1: U already fits)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            q = np.maximum(
-                np.where(a + b * needs.t_min[g] > 0, (a + b * needs.t_min[g]) / needs.req_min[g],
-                         0.0),
-                np.where(a + b * needs.t_max[g] > 0, (a + b * needs.t_max[g]) / needs.req_max[g],
-                         0.0),
-            )  # fmt: skip
-        ok = np.isfinite(q) & (needs.t_max[g] <= reach)
-        g, q = g[ok], np.maximum(q[ok], 1.0)
-        if len(g) == 0:
-            continue
-        scales = np.unique(q)[:MAX_SEEDS]
         ix = pool[needs.kind_id[pool] == offers.kind_id[j]]
-        t_min, t_max = needs.t_min[ix], needs.t_max[ix]
-        step = max(1, BLOCK // max(len(ix), len(g)))
-        for s0 in range(0, len(scales), step):
-            qs = scales[s0 : s0 + step, None]
-            served = q[None, :] <= qs * (1.0 + RTOL)
-            hull_lo = np.minimum(np.where(served, needs.lo[g], np.inf).min(axis=1), c_lo)[:, None]
-            hull_hi = np.maximum(np.where(served, needs.hi[g], -np.inf).max(axis=1), c_hi)[:, None]
-            aa, bb = a / qs, b / qs
-            closed = fits(aa, bb, t_min, needs.allow_min[ix])
-            closed &= fits(aa, bb, t_max, needs.allow_max[ix])
-            closed &= contains(hull_lo, hull_hi, needs.lo_tol[ix], needs.hi_tol[ix])
-            weight = closed.astype(np.float64) @ weights[ix]
-            n_closed = closed.sum(axis=1)
-            for r in np.flatnonzero(weight == weight.max()).tolist():
-                # then the smaller change: the smaller U reduction, then the narrower range
-                key = (float(weight[r]), int(n_closed[r]), -float(qs[r, 0]))
-                if found is None or key > found[0]:
-                    found = (key, j, float(qs[r, 0]), float(hull_lo[r, 0]), float(hull_hi[r, 0]))
+        for change, check in ((RANGE_CHANGE, RANGE), (U_CHANGE, UNCERTAINTY)):
+            if (j, change) in used:
+                continue
+            g = gap[(result.best[gap] == j) & (result.score[gap] == check)]
+            q = _too_large(needs, g, a, b)
+            if change == RANGE_CHANGE:
+                # a wider range with the same U: the items U already serves, within the span
+                reach = max(abs(c_lo), abs(c_hi)) * span * (1.0 + RTOL)
+                g = g[(q <= 1.0 + RTOL) & (needs.t_max[g] <= reach)]
+                if len(g) == 0:
+                    continue
+                scales = np.ones(1)
+                lo = min(c_lo, float(needs.lo[g].min()))
+                hi = max(c_hi, float(needs.hi[g].max()))
+            else:
+                # a smaller U over the same range: every distinct factor an item asks for
+                q = q[np.isfinite(q) & (q > 1.0)]
+                if len(q) == 0:
+                    continue
+                scales = np.unique(q)[:MAX_SEEDS]
+                lo, hi = c_lo, c_hi
+            covers = contains(lo, hi, needs.lo_tol[ix], needs.hi_tol[ix])
+            step = max(1, BLOCK // len(ix))
+            for s0 in range(0, len(scales), step):
+                qs = scales[s0 : s0 + step, None]
+                aa, bb = a / qs, b / qs
+                closed = covers & fits(aa, bb, needs.t_min[ix], needs.allow_min[ix])
+                closed &= fits(aa, bb, needs.t_max[ix], needs.allow_max[ix])
+                weight = closed.astype(np.float64) @ weights[ix]
+                n_closed = closed.sum(axis=1)
+                for r in np.flatnonzero(weight == weight.max()).tolist():
+                    # then the smaller change: no U reduction first, then the smaller one
+                    key = (float(weight[r]), int(n_closed[r]), -float(qs[r, 0]))
+                    if found is None or key > found[0]:
+                        found = (key, j, change, float(qs[r, 0]), lo, hi)
     if found is None:
         return None
-    key, j, scale, lo, hi = found
-    return (key[0], key[1]), j, _upgraded(report, j, scale, lo, hi)
+    key, j, change, scale, lo, hi = found
+    return (key[0], key[1]), j, change, _upgraded(report, j, scale, lo, hi)
+
+
+def _too_large(needs: Any, g: IntArray, a: float, b: float) -> FloatArray:
+    """How many times U(x) = a + b·|x| (k = 2) exceeds MPE/ratio at each item's harder point
+    (≤ 1: it fits; inf: the item allows no uncertainty there)."""
+    out = np.zeros(len(g))
+    for t, req in ((needs.t_min[g], needs.req_min[g]), (needs.t_max[g], needs.req_max[g])):
+        u = a + b * t
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.maximum(out, np.where(u > 0, u / req, 0.0))
+    return np.asarray(out, dtype=np.float64)
 
 
 def _was(report: CoverageReport, j: int) -> str:

@@ -442,6 +442,7 @@ class ReferenceArrays:
     position: IntArray
 
 
+@cache  # built once: a select (the kind catalogue as a CASE) costs a board ~1 ms
 def instrument_statement() -> AnySelect:
     return select(
         Instrument.id,
@@ -454,6 +455,7 @@ def instrument_statement() -> AnySelect:
     )
 
 
+@cache
 def certificate_statement() -> AnySelect:
     """Every certificate, in table order: a full scan is the fastest read of millions of rows.
 
@@ -470,6 +472,7 @@ def certificate_statement() -> AnySelect:
     )
 
 
+@cache
 def reference_statement() -> AnySelect:
     return select(
         CertificateReference.certificate_id,
@@ -533,8 +536,8 @@ def _subset_rows(
 ) -> Any:
     """Rows of ``stmt`` whose ``column`` (an instrument id) is in the subset, as a matrix.
 
-    Plain bound parameters through SQLAlchemy (its compiled-statement cache, expanding IN):
-    these reads are small, the cursor tricks of :func:`raw_chunks` are for whole tables.
+    Read like the whole tables (:func:`raw_chunks`): a board's few thousand rows cost more
+    as SQLAlchemy ``Row`` objects than the database takes to find them.
     """
     if subset.owner_id is not None:
         stmt = stmt.where(
@@ -543,12 +546,10 @@ def _subset_rows(
     batches: Iterable[list[int] | None] = (
         [None] if subset.ids is None else _chunks(sorted(set(subset.ids)))
     )
-    parts: list[Any] = []
-    for batch in batches:
-        where = stmt if batch is None else stmt.where(column.in_(batch))
-        rows = [tuple(r) for r in conn.execute(where)]
-        if rows:
-            parts.append(np.array(rows, dtype=dtype))
+    parts = [
+        _matrix(conn, stmt if batch is None else stmt.where(column.in_(batch)), dtype, width)
+        for batch in batches
+    ]
     return np.concatenate(parts) if parts else np.empty((0, width), dtype=dtype)
 
 

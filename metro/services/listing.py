@@ -59,7 +59,9 @@ def instrument_page(
         return Page([], 0)
     if status is None:
         page = rows[offset : offset + limit]
-        state = instruments_status(conn, at, ids=[r.id for r in page])
+        whole = len(page) == len(rows)  # the page is the whole list: read it as a list
+        subset = _listed(conn, owner, ids, q, rows) if whole else {"ids": [r.id for r in page]}
+        state = instruments_status(conn, at, **subset)
     else:
         state = instruments_status(conn, at, **_listed(conn, owner, ids, q, rows))
         rows = [r for r in rows if state.instrument_status(r.id) == status]

@@ -25,7 +25,8 @@ Decisions:
 * The layer is shared between threads: graph and timetable are only read; the judge memoises
   as it walks, so each caller gets its own (:meth:`StandardsLayer.judge`), seeded with the
   verdicts on the standard certificates.
-* One layer per database, the few most recently used databases kept.
+* One layer per database, the few most recently used databases kept; per layer, the suspect
+  windows of the last few dates asked for (:meth:`StandardsLayer.tainted`).
 * Per-asset walks (``status_of``, ``explain_chain``) read standards from the cached layer when
   it is current (:func:`current_layer`) but never build it: the API's views ask for the layer
   first (:mod:`metro.services.listing`), a one-shot ``metro chain`` reads only its chain.
@@ -35,18 +36,24 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Final
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy import Connection
 
 from metro.repositories.counters import standards_counter, standards_written_here
 from metro.traceability.graph import StandardsGraph
 from metro.traceability.soundness import Judge
 from metro.traceability.sources import full_graph
+from metro.traceability.suspicion import Suspicions
 from metro.traceability.timetable import Timetable
 
 _KEEP: Final = 8
+_DATES: Final = 64
+BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,7 @@ class StandardsLayer:
     graph: StandardsGraph
     timetable: Timetable
     _judged: Judge
+    _tainted: dict[date, BoolArray] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, conn: Connection, counter: int) -> StandardsLayer:
@@ -64,6 +72,20 @@ class StandardsLayer:
         judge = Judge(graph)
         timetable = Timetable.build(judge)  # judges every standard certificate
         return cls(counter, graph, timetable, judge)
+
+    def tainted(self, at: date) -> BoolArray:
+        """Per timetable step: does a suspect window (of every failure dated ≤ ``at``) cover it?
+        Kept per date (read-only): every list of the same day needs the same spread."""
+        hit = self._tainted.get(at)
+        if hit is None:
+            windows = Suspicions(self.graph, self.judge(), at).spread_all().windows
+            hit = self.timetable.tainted(
+                np.fromiter(windows, dtype=np.int64, count=len(windows)))
+            hit.flags.writeable = False
+            if len(self._tainted) >= _DATES:
+                self._tainted.clear()
+            self._tainted[at] = hit
+        return hit
 
     def judge(self) -> Judge:
         """A judge of its own for one caller, knowing every standard certificate's verdict."""

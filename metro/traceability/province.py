@@ -27,7 +27,7 @@ from sqlalchemy import Connection
 
 from metro.repositories import traceability as repo
 from metro.repositories.traceability import NO_DAY, from_day, to_day
-from metro.traceability.cache import standards_layer
+from metro.traceability.cache import StandardsLayer, standards_layer
 from metro.traceability.graph import StandardsGraph
 from metro.traceability.leaves import LeafStatus, Leaves, evaluate
 from metro.traceability.soundness import Judge
@@ -94,6 +94,7 @@ class Province:
     timetable: Timetable
     leaves: Leaves
     subset: repo.Subset = field(default_factory=repo.Subset)
+    layer: StandardsLayer | None = None  # where the suspect windows of a date are kept
 
     @classmethod
     def load(cls, conn: Connection, subset: repo.Subset | None = None) -> Province:
@@ -105,15 +106,19 @@ class Province:
             repo.certificate_arrays(conn, subset),
             repo.reference_arrays(conn, subset),
         )
-        return cls(layer.graph, layer.judge(), layer.timetable, leaves, subset)
+        return cls(layer.graph, layer.judge(), layer.timetable, leaves, subset, layer)
 
     def status(
         self, at: date, lead_days: int = DEFAULT_LEAD_DAYS, *, standards: bool = True
     ) -> ProvinceStatus:
         """Every leaf's status at ``at``; every standard's too unless ``standards`` is False."""
         suspicions = Suspicions(self.graph, self.judge, at)
-        windows = suspicions.spread_all().windows
-        tainted = self.timetable.tainted(np.fromiter(windows, dtype=np.int64, count=len(windows)))
+        if self.layer is not None:
+            tainted = self.layer.tainted(at)
+        else:
+            windows = suspicions.spread_all().windows
+            tainted = self.timetable.tainted(
+                np.fromiter(windows, dtype=np.int64, count=len(windows)))
         leaf = evaluate(self.leaves, self.timetable, tainted, to_day(at), lead_days)
         records = (
             _standard_records(self.graph, self.judge, suspicions, at, lead_days)

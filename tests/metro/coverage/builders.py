@@ -58,6 +58,7 @@ def need(
     mpe_rel: float = 0.004,
     region: str = "430100",
     count: int = 10,
+    field: str = "",
 ) -> dict[str, object]:
     return {
         "code": code,
@@ -68,6 +69,7 @@ def need(
         "mpe_rel": mpe_rel,
         "region": region,
         "count": count,
+        "field": field,
     }
 
 
@@ -84,6 +86,7 @@ def items(*needs: Mapping[str, object]) -> DemandItems:
         mpe_abs=col("mpe_abs"),
         mpe_rel=col("mpe_rel"),
         count=col("count"),
+        field=[str(n.get("field", "")) for n in needs],
     )
 
 

@@ -223,3 +223,71 @@ def test_proposals_are_assumed_examined_and_traceable(tmp_path):
     proposed = proposed_candidates([row])
     assert proposed.ready[0] and proposed.traceable[0]
     assert compute_coverage(items(need()), proposed, at=AT).overall.covered_items == 1
+
+
+# --- priority fields (--priority-weight) ------------------------------------------------------
+
+
+def _two_fields():
+    return coverage(
+        [
+            need(code="plain", kind="mass", lo=0.0, hi=1.0, mpe_rel=1e-3, count=50),
+            need(
+                code="med",
+                kind="temperature",
+                lo=300,
+                hi=400,
+                mpe_abs=0.3,
+                mpe_rel=0,
+                count=30,
+                field="medical",
+            ),
+        ],
+        [cap()],
+    )
+
+
+def test_the_priority_weight_decides_the_choice_not_the_rates():
+    before = _two_fields()
+    (plain,) = suggest(before, 1).suggestions
+    assert plain.capability.closes == ["plain"]
+    assert plain.closes_weighted == plain.capability.closes_weight == 50
+    (med,) = suggest(before, 1, priority_weight=2).suggestions  # 30 × 2 = 60 > 50
+    assert med.capability.closes == ["med"]
+    assert (med.capability.closes_weight, med.closes_weighted) == (30, 60.0)
+    assert med.reached.covered_weight == 30  # rates stay unweighted
+    assert med.reached.weighted_rate == 30 / 80
+    out = suggest(before, 2, priority_weight=2).as_dict()
+    assert out["priority_weight"] == 2
+    assert [s["closes_weighted"] for s in out["suggestions"]] == [60.0, 50.0]
+    assert out["after"]["covered_weight"] == 80
+
+
+def test_a_weight_below_one_disfavours_the_priority_fields():
+    (s,) = suggest(_two_fields(), 1, priority_weight=0.5).suggestions
+    assert s.capability.closes == ["plain"]
+
+
+@pytest.mark.parametrize("w", [0.0, -1.0, float("nan"), float("inf")])
+def test_the_priority_weight_must_be_above_zero(w):
+    with pytest.raises(ValueError, match="priority weight"):
+        suggest(_two_fields(), 1, priority_weight=w)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_weighted_suggestions_still_give_what_they_promise(seed, tmp_path):
+    needs, _ = _gappy(seed)
+    fields = ["medical", "", "environment", ""]
+    needs = [{**n, "field": fields[i % 4]} for i, n in enumerate(needs)]
+    before = coverage(needs, [cap(sid=1, kind="pressure", hi=10.0, u_rel=1e-3)])
+    road = suggest(before, 5, priority_weight=3)
+    weighted = [s.closes_weighted for s in road.suggestions]
+    assert weighted == sorted(weighted, reverse=True)
+    for s in road.suggestions:
+        closed = [i for i, c in enumerate(before.items.code) if c in set(s.capability.closes)]
+        has = sum(int(before.items.count[i]) for i in closed if before.items.field[i])
+        assert s.closes_weighted == pytest.approx(s.capability.closes_weight + 2 * has)
+    path = tmp_path / "road.csv"
+    write_proposals(path, road.capability_rows())
+    plan = plan_additions(before, read_proposals(path))
+    assert plan.after.overall == road.after
