@@ -8,19 +8,10 @@ fields").
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
 
 from metro.model import fields as f
+from metro.model.supervision import PRIORITY_FIELDS
 from metro.quantity_kinds import kinds
-
-PRIORITY_FIELDS: Final = (
-    "food_safety",
-    "environment",
-    "medical",
-    "biosafety",
-    "smart_manufacturing",
-    "civil_military",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,18 +61,12 @@ class Demand:
         count: int,
         field: str | None = None,
     ) -> Demand:
-        f.choice("quantity", quantity, kinds())
         return cls(
             code=code,
-            quantity=quantity,
-            range_min_given=range_min,
-            range_max_given=range_max,
-            mpe_abs_given=mpe_abs or None,
-            mpe_rel_given=mpe_rel or None,
-            range_min=f.quantity("range_min", range_min, quantity),
-            range_max=f.quantity("range_max", range_max, quantity),
-            mpe_abs=f.quantity("mpe_abs", mpe_abs, quantity, difference=True) if mpe_abs else 0.0,
-            mpe_rel=f.fraction("mpe_rel", mpe_rel) if mpe_rel else 0.0,
+            **f.span_and_mpe(  # type: ignore[arg-type]
+                quantity, range_min=range_min, range_max=range_max, mpe_abs=mpe_abs,
+                mpe_rel=mpe_rel,
+            ),
             region=region,
             count=count,
             field=field or None,

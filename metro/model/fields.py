@@ -205,3 +205,25 @@ def as_log(obj: object) -> dict[str, object]:
             v = [x if isinstance(x, str | int | float) else as_log(x) for x in v]
         out[fld.name] = v
     return out
+
+
+def span_and_mpe(
+    kind: str, *, range_min: str, range_max: str, mpe_abs: str | None, mpe_rel: str | None
+) -> dict[str, object]:
+    """The range and MPE of an instrument or a demand item of ``kind``, as given and in
+    canonical units (the range as absolute values, the MPE as a difference): the keyword
+    arguments both constructors share."""
+    from metro.quantity_kinds import kinds
+
+    choice("quantity", kind, kinds())
+    return {
+        "quantity": kind,
+        "range_min_given": range_min,
+        "range_max_given": range_max,
+        "mpe_abs_given": mpe_abs or None,
+        "mpe_rel_given": mpe_rel or None,
+        "range_min": quantity("range_min", range_min, kind),
+        "range_max": quantity("range_max", range_max, kind),
+        "mpe_abs": quantity("mpe_abs", mpe_abs, kind, difference=True) if mpe_abs else 0.0,
+        "mpe_rel": fraction("mpe_rel", mpe_rel) if mpe_rel else 0.0,
+    }
