@@ -144,18 +144,21 @@ def _references(
     ids: list[int] = []
     for code in c.references:
         ref = found.get(code)
+        if ref is not None and not actor.sees_everything and ref[1].owner != c.issuer:
+            # The same answer as for an unknown code: another organization's standard does not
+            # reveal that it exists (the 404 rule).
+            ref = None
         if ref is None:
-            why = (
-                "an instrument cannot be a reference standard"
-                if instruments_repo.find(conn, code) is not None
-                else "unknown standard code"
-            )
+            if actor.sees_everything:
+                why = (
+                    "an instrument cannot be a reference standard"
+                    if instruments_repo.find(conn, code) is not None
+                    else "unknown standard code"
+                )
+            else:
+                why = f"no standard of {c.issuer} has this code: a lab cites only its own"
             raise f.InvalidField("references", code, why)
         sid, std = ref
-        if not actor.sees_everything and std.owner != c.issuer:
-            raise f.InvalidField(
-                "references", code, f"not a standard of {c.issuer}: a lab cites only its own"
-            )
         if not stands_above(std.level, subject_level):
             raise f.InvalidField(
                 "references",

@@ -96,6 +96,12 @@ def test_a_lab_cites_only_its_own_standards(province):
         )
     assert exc.value.field == "references" and exc.value.value == "HN-P1"
     assert "own" in exc.value.why
+    # Another organization's standard is answered like a code nobody has: no existence leaks.
+    with pytest.raises(InvalidField) as unknown, province.engine.begin() as conn:
+        certificates.record(
+            conn, actor=CSIM, now=NOW, certificate=gauge_certificate(references=("NOPE-1",))
+        )
+    assert unknown.value.why == exc.value.why
 
 
 def test_the_bureau_may_name_any_organizations_standards(province):
