@@ -30,12 +30,12 @@ from metro.repositories import scope
 from metro.repositories import supervision as supervision_repo
 from metro.repositories import traceability as traceability_repo
 from metro.repositories.certificates import IssuedRow
-from metro.repositories.jobs import exams_ending
 from metro.services import supervision
 from metro.traceability import standard_statuses
 from metro.traceability.due import DueItem, due_items
 from metro.traceability.province import instruments_status
 from metro.traceability.status import ORDER, Status, StatusRecord
+from metro.watch.exams import examinations_ending
 
 
 def status_counts(
@@ -81,22 +81,19 @@ def expiring_examinations(
     conn: Connection, *, at: date, months: int = 6
 ) -> list[dict[str, object]]:
     """Public standards whose examination certificate ends within ``months`` of ``at`` or has
-    ended (renewal is applied for six months ahead), soonest first — the same reading as the
-    ``exam_expiry`` watch."""
-    from metro.watch.exams import add_months
-
-    rows = exams_ending(conn, by=add_months(at, months))
+    ended (renewal is applied for six months ahead), soonest first: the ``exam_expiry`` watch's
+    list."""
     return [
         {
-            "code": r.code,
-            "name": r.name,
-            "owner": r.owner,
-            "exam_cert": r.exam_cert,
-            "exam_valid_until": r.exam_valid_until,
-            "days_left": (r.exam_valid_until - at).days,
-            "expired": r.exam_valid_until < at,
+            "code": e.exam.code,
+            "name": e.exam.name,
+            "owner": e.exam.owner,
+            "exam_cert": e.exam.exam_cert,
+            "exam_valid_until": e.exam.exam_valid_until,
+            "days_left": e.days_left,
+            "expired": e.expired,
         }
-        for r in sorted(rows, key=lambda r: (r.exam_valid_until, r.code))
+        for e in examinations_ending(conn, at=at, months=months)
     ]
 
 

@@ -17,6 +17,8 @@ to several databases (each test has its own).
 
 Decisions:
 
+* The counter is read once per transaction (a request): a layer checked in it is remembered
+  on the connection until the transaction ends.
 * The counter is read *before* the layer's rows, so a layer never holds rows older than the
   counter it is kept under (a write committed between the two reads makes a layer newer than
   its counter, rebuilt at the next read that sees the new counter).
@@ -103,36 +105,59 @@ def _database(conn: Connection) -> str:
     return conn.engine.url.render_as_string(hide_password=True)
 
 
+_CHECKED: Final = "metro.standards_layer_checked"
+
+
+def _checked(conn: Connection) -> StandardsLayer | None:
+    """The layer already checked against the counter in this transaction (one request)."""
+    mark = conn.info.get(_CHECKED)
+    if mark is not None and mark[0] is conn.get_transaction() and conn.in_transaction():
+        layer: StandardsLayer = mark[1]
+        return layer
+    return None
+
+
+def _remember(conn: Connection, layer: StandardsLayer) -> StandardsLayer:
+    conn.info[_CHECKED] = (conn.get_transaction(), layer)
+    return layer
+
+
 def standards_layer(conn: Connection) -> StandardsLayer:
     """The standards layer as ``conn`` sees it: the cached one while the counter stands."""
-    counter = standards_counter(conn)
     if standards_written_here(conn):
         return StandardsLayer.build(conn, -1)
+    seen = _checked(conn)
+    if seen is not None:
+        return seen
+    counter = standards_counter(conn)
     key = _database(conn)
     with _lock:
         hit = _layers.get(key)
         if hit is not None and hit.counter == counter:
             _layers.move_to_end(key)
-            return hit
+            return _remember(conn, hit)
         # built under the lock: concurrent requests after a write wait for one build
         layer = StandardsLayer.build(conn, counter)
         _layers[key] = layer
         _layers.move_to_end(key)
         while len(_layers) > _KEEP:
             _layers.popitem(last=False)
-        return layer
+        return _remember(conn, layer)
 
 
 def current_layer(conn: Connection) -> StandardsLayer | None:
     """The cached layer when it is current for ``conn`` (never builds one): per-asset walks
     read their chain from it instead of the database (:func:`~metro.traceability.sources.
     lazy_graph`); a process that never asked for the layer keeps reading only chains."""
-    counter = standards_counter(conn)
     if standards_written_here(conn):
         return None
+    seen = _checked(conn)
+    if seen is not None:
+        return seen
+    counter = standards_counter(conn)
     with _lock:
         hit = _layers.get(_database(conn))
-    return hit if hit is not None and hit.counter == counter else None
+    return _remember(conn, hit) if hit is not None and hit.counter == counter else None
 
 
 def forget() -> None:

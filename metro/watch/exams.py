@@ -9,13 +9,14 @@ certificate (a new end date) is announced again when its time comes.
 from __future__ import annotations
 
 import calendar
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Connection
 
 from metro.model.notice import Notice
 from metro.notifications.outbox import add_many
-from metro.repositories.jobs import exams_ending
+from metro.repositories.jobs import ExamEnding, exams_ending
 from metro.watch.flags import WatchReport
 
 
@@ -25,16 +26,32 @@ def add_months(d: date, months: int) -> date:
     return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 
+@dataclass(frozen=True, slots=True)
+class Ending:
+    """An examination certificate ending within the horizon (``expired``: already ended)."""
+
+    exam: ExamEnding
+    expired: bool
+    days_left: int
+
+
+def examinations_ending(conn: Connection, *, at: date, months: int = 6) -> list[Ending]:
+    """Active public standards whose examination certificate ends within ``months`` of ``at``
+    or has ended, soonest first — what the watch announces and the bureau's board lists."""
+    return [
+        Ending(r, r.exam_valid_until < at, (r.exam_valid_until - at).days)
+        for r in exams_ending(conn, by=add_months(at, months))
+    ]
+
+
 def exam_expiry(conn: Connection, *, at: date, now: datetime, months: int = 6) -> WatchReport:
     horizon = add_months(at, months)
-    rows = exams_ending(conn, by=horizon)
     report = WatchReport("exam_expiry", at.isoformat(), details={"horizon": horizon.isoformat()})
     notices = []
-    for r in rows:
-        expired = r.exam_valid_until < at
+    for e in examinations_ending(conn, at=at, months=months):
+        r, expired, days = e.exam, e.expired, e.days_left
         event = "exam_expired" if expired else "exam_expiring"
         until = r.exam_valid_until.isoformat()
-        days = (r.exam_valid_until - at).days
         report.flagged.append(
             {
                 "asset": r.code,
