@@ -119,12 +119,16 @@ def _fill_board(conn: Any, owner: str, now: Any) -> None:
     ).scalar_one()
     if have >= BOARD:
         return
-    moving = conn.execute(
-        select(Instrument.code)
-        .where(Instrument.owner_id != owner_id)
-        .order_by(Instrument.id)
-        .limit(BOARD - have)
-    ).scalars().all()
+    moving = (
+        conn.execute(
+            select(Instrument.code)
+            .where(Instrument.owner_id != owner_id)
+            .order_by(Instrument.id)
+            .limit(BOARD - have)
+        )
+        .scalars()
+        .all()
+    )
     for code in moving:
         found = instruments_repo.find(conn, code)
         assert found is not None

@@ -81,8 +81,7 @@ class StandardsLayer:
         hit = self._tainted.get(at)
         if hit is None:
             windows = Suspicions(self.graph, self.judge(), at).spread_all().windows
-            hit = self.timetable.tainted(
-                np.fromiter(windows, dtype=np.int64, count=len(windows)))
+            hit = self.timetable.tainted(np.fromiter(windows, dtype=np.int64, count=len(windows)))
             hit.flags.writeable = False
             if len(self._tainted) >= _DATES:
                 self._tainted.clear()

@@ -40,8 +40,13 @@ def province(db, tmp_path):
 def ent1_fails(number: str = "CS2025-900") -> Certificate:
     """A certificate finding ENT1-S (an enterprise standard) out of tolerance."""
     return Certificate(
-        number=number, issuer="CSIM", kind="calibration", subject="ENT1-S",
-        calibrated_on=date(2025, 11, 1), valid_until=None, conclusion="fail",
+        number=number,
+        issuer="CSIM",
+        kind="calibration",
+        subject="ENT1-S",
+        calibrated_on=date(2025, 11, 1),
+        valid_until=None,
+        conclusion="fail",
         references=("CS-P1",),
     )
 
@@ -71,8 +76,9 @@ def test_a_certificate_recorded_and_revoked_through_the_service_invalidates(prov
     assert layer(province) is not before
     assert status(province, "ENT1-S") == Status.FAILED
     with province.engine.begin() as conn:
-        certificates.revoke(conn, actor=CSIM, now=NOW, issuer="CSIM", number="CS2025-900",
-                            reason="wrong standard")
+        certificates.revoke(
+            conn, actor=CSIM, now=NOW, issuer="CSIM", number="CS2025-900", reason="wrong standard"
+        )
     assert status(province, "ENT1-S") == Status.VALID
 
 
@@ -82,10 +88,21 @@ def test_an_instrument_certificate_leaves_the_layer_but_not_the_leaves(province)
         ent1 = organization_id(conn, "ENT1")
         old = instruments_status(conn, date(2026, 11, 26), owner_id=ent1)
     with province.engine.begin() as conn:
-        certificates.record(conn, actor=CSIM, now=NOW, certificate=Certificate(
-            number="CS2026-901", issuer="CSIM", kind="verification", subject="G-001",
-            calibrated_on=date(2026, 1, 10), valid_until=date(2027, 1, 9), conclusion="pass",
-            references=("CS-P1",)))
+        certificates.record(
+            conn,
+            actor=CSIM,
+            now=NOW,
+            certificate=Certificate(
+                number="CS2026-901",
+                issuer="CSIM",
+                kind="verification",
+                subject="G-001",
+                calibrated_on=date(2026, 1, 10),
+                valid_until=date(2027, 1, 9),
+                conclusion="pass",
+                references=("CS-P1",),
+            ),
+        )
     with province.engine.connect() as conn:
         new = instruments_status(conn, date(2026, 11, 26), owner_id=ent1)
         assert standards_layer(conn) is before
@@ -97,9 +114,24 @@ def test_an_instrument_certificate_leaves_the_layer_but_not_the_leaves(province)
 def test_a_standards_write_invalidates(province):
     before = layer(province)
     with province.engine.begin() as conn:
-        standards.set_capabilities(conn, actor=SYSTEM_LOAD, now=NOW, code="ENT1-S", capabilities=[
-            CapabilityRow(id=0, standard_id=0, quantity="pressure", range_min=0.0,
-                          range_max=1e6, u_abs=0.0, u_rel=0.002, k=2.0)])
+        standards.set_capabilities(
+            conn,
+            actor=SYSTEM_LOAD,
+            now=NOW,
+            code="ENT1-S",
+            capabilities=[
+                CapabilityRow(
+                    id=0,
+                    standard_id=0,
+                    quantity="pressure",
+                    range_min=0.0,
+                    range_max=1e6,
+                    u_abs=0.0,
+                    u_rel=0.002,
+                    k=2.0,
+                )
+            ],
+        )
     after = layer(province)
     assert after is not before
     sid = next(i for i in after.graph.ids() if after.graph.code(i) == "ENT1-S")
@@ -108,9 +140,23 @@ def test_a_standards_write_invalidates(province):
 
 def test_a_bundle_load_invalidates_once_and_a_repeated_one_not(province, tmp_path: Path):
     before = layer(province)
-    bundle = f.write_bundle(tmp_path / "fail", {"certificates.csv": [f.certificate(
-        number="CS2025-902", issuer="CSIM", subject="ENT1-S", references="CS-P1",
-        kind="calibration", conclusion="fail", calibrated_on="2025-11-01", valid_until="")]})
+    bundle = f.write_bundle(
+        tmp_path / "fail",
+        {
+            "certificates.csv": [
+                f.certificate(
+                    number="CS2025-902",
+                    issuer="CSIM",
+                    subject="ENT1-S",
+                    references="CS-P1",
+                    kind="calibration",
+                    conclusion="fail",
+                    calibrated_on="2025-11-01",
+                    valid_until="",
+                )
+            ]
+        },
+    )
     with province.engine.connect() as conn:
         counter = standards_counter(conn)
     with province.engine.begin() as conn:
@@ -131,7 +177,8 @@ def test_an_uncommitted_write_is_seen_by_its_own_transaction_and_never_cached(pr
         mine = standards_layer(conn)
         assert mine is not before and mine.counter == -1
         assert {r.asset: r.status for r in standard_statuses(conn, AT).values()}["ENT1-S"] == (
-            Status.FAILED)
+            Status.FAILED
+        )
         trans.rollback()
     assert layer(province) is before
     assert status(province, "ENT1-S") == Status.VALID
@@ -153,9 +200,18 @@ def test_each_database_has_its_own_layer(province, tmp_path: Path):
     """Two databases in one process (as two tests), both at the same counter value: one's layer
     never answers for the other."""
     files = f.small_province()
-    files["certificates.csv"].append(f.certificate(
-        number="CS2025-903", issuer="CSIM", subject="ENT1-S", references="CS-P1",
-        kind="calibration", conclusion="fail", calibrated_on="2025-11-01", valid_until=""))
+    files["certificates.csv"].append(
+        f.certificate(
+            number="CS2025-903",
+            issuer="CSIM",
+            subject="ENT1-S",
+            references="CS-P1",
+            kind="calibration",
+            conclusion="fail",
+            calibrated_on="2025-11-01",
+            valid_until="",
+        )
+    )
     other = make_engine(f"sqlite:///{tmp_path / 'other.db'}")
     try:
         upgrade(other)
@@ -165,7 +221,9 @@ def test_each_database_has_its_own_layer(province, tmp_path: Path):
         assert layer(province).counter == layer(second).counter
         for _ in range(2):
             assert (status(province, "ENT1-S"), status(second, "ENT1-S")) == (
-                Status.VALID, Status.FAILED)
+                Status.VALID,
+                Status.FAILED,
+            )
         with province.engine.connect() as conn:
             counts = status_counts(conn, at=AT, owner="ENT1")
         assert sum(counts.values()) == 2

@@ -45,8 +45,15 @@ def leaf_rows(state: ProvinceStatus, ids: list[int] | None = None) -> dict[int, 
     leaf = state.instruments
     rows = {
         int(i): (int(o), int(s), int(c), int(k), int(d))
-        for i, o, s, c, k, d in zip(leaf.instrument_id, leaf.owner_id, leaf.status,
-                                   leaf.certificate_id, leaf.calibrated, leaf.due, strict=True)
+        for i, o, s, c, k, d in zip(
+            leaf.instrument_id,
+            leaf.owner_id,
+            leaf.status,
+            leaf.certificate_id,
+            leaf.calibrated,
+            leaf.due,
+            strict=True,
+        )
     }
     return rows if ids is None else {i: rows[i] for i in ids}
 
@@ -67,7 +74,8 @@ def test_every_owner_alone_equals_the_whole_province(synthetic):
             ids = mine.instruments.instrument_id.tolist()
             assert leaf_rows(mine) == leaf_rows(whole, ids)
             assert {r.asset_id: r for r in mine.instrument_records(conn)} == {
-                i: records[i] for i in ids}
+                i: records[i] for i in ids
+            }
             seen += len(ids)
         assert seen == len(whole.instruments.instrument_id)
 
@@ -83,12 +91,14 @@ def test_a_set_of_ids_alone_equals_the_whole_province(synthetic):
     assert leaf_rows(some) == leaf_rows(whole, ids[:-1])
     records = {r.asset_id: r for r in whole.instrument_records(conn)}
     assert {r.asset_id: r for r in some.instrument_records(conn)} == {
-        i: records[i] for i in ids[:-1]}
+        i: records[i] for i in ids[:-1]
+    }
     # an owner and ids: the ids among the owner's
     owner = int(whole.instruments.owner_id[0])
     both = instruments_status(conn, at, owner_id=owner, ids=ids)
     assert both.instruments.instrument_id.tolist() == [
-        i for i in ids[:-1] if leaf_rows(whole)[i][0] == owner]
+        i for i in ids[:-1] if leaf_rows(whole)[i][0] == owner
+    ]
     assert len(instruments_status(conn, at, ids=[]).instruments.instrument_id) == 0
 
 
