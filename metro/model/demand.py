@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from metro.model import fields as f
 from metro.model.supervision import PRIORITY_FIELDS
-from metro.quantity_kinds import kinds
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,16 +31,7 @@ class Demand:
 
     def __post_init__(self) -> None:
         f.text("code", self.code, f.CODE_LEN)
-        f.choice("quantity", self.quantity, kinds())
-        f.text("range_min", self.range_min_given, f.GIVEN_LEN)
-        f.text("range_max", self.range_max_given, f.GIVEN_LEN)
-        f.optional_text("mpe_abs", self.mpe_abs_given, f.GIVEN_LEN)
-        f.optional_text("mpe_rel", self.mpe_rel_given, f.GIVEN_LEN)
-        f.value_range(self.range_min, self.range_max)
-        f.number("mpe_abs", self.mpe_abs, minimum=0)
-        f.number("mpe_rel", self.mpe_rel, minimum=0)
-        if not self.mpe_abs_given and not self.mpe_rel_given:
-            raise f.InvalidField("mpe_abs", "", "a required MPE: give mpe_abs, mpe_rel or both")
+        f.check_span_and_mpe(self)
         f.region("region", self.region)
         f.integer("count", self.count, minimum=0)
         if self.field is not None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection
 from datetime import date
-from typing import Final
+from typing import Final, Protocol
 
 from metro.errors import InvalidInput
 
@@ -227,3 +227,45 @@ def span_and_mpe(
         "mpe_abs": quantity("mpe_abs", mpe_abs, kind, difference=True) if mpe_abs else 0.0,
         "mpe_rel": fraction("mpe_rel", mpe_rel) if mpe_rel else 0.0,
     }
+
+
+class SpanAndMpe(Protocol):
+    """An instrument or a demand item (frozen dataclasses: read-only attributes)."""
+
+    @property
+    def quantity(self) -> str: ...
+    @property
+    def range_min_given(self) -> str: ...
+    @property
+    def range_max_given(self) -> str: ...
+    @property
+    def mpe_abs_given(self) -> str | None: ...
+    @property
+    def mpe_rel_given(self) -> str | None: ...
+    @property
+    def range_min(self) -> float: ...
+    @property
+    def range_max(self) -> float: ...
+    @property
+    def mpe_abs(self) -> float: ...
+    @property
+    def mpe_rel(self) -> float: ...
+
+
+def check_span_and_mpe(entity: SpanAndMpe) -> None:
+    """The checks an instrument and a demand item share: known kind, texts within their column
+    sizes, range_min ≤ range_max, an MPE ≥ 0 with an absolute or a relative part."""
+    from metro.quantity_kinds import kinds
+
+    choice("quantity", entity.quantity, kinds())
+    text("range_min", entity.range_min_given, GIVEN_LEN)
+    text("range_max", entity.range_max_given, GIVEN_LEN)
+    optional_text("mpe_abs", entity.mpe_abs_given, GIVEN_LEN)
+    optional_text("mpe_rel", entity.mpe_rel_given, GIVEN_LEN)
+    value_range(entity.range_min, entity.range_max)
+    number("mpe_abs", entity.mpe_abs, minimum=0)
+    number("mpe_rel", entity.mpe_rel, minimum=0)
+    if not entity.mpe_abs_given and not entity.mpe_rel_given:
+        raise InvalidField(
+            "mpe_abs", "", "a maximum permissible error: give mpe_abs, mpe_rel or both"
+        )
