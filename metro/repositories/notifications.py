@@ -42,7 +42,7 @@ def organization_id(conn: Connection, code: str) -> int | None:
 
 
 def bureau_codes(conn: Connection) -> list[str]:
-    """Codes of the organizations of kind ``bureau`` (told about coverage)."""
+    """Codes of the organizations of kind ``bureau`` (told about coverage and supervision)."""
     rows = conn.execute(
         select(Organization.code).where(Organization.kind == "bureau").order_by(Organization.code)
     )

@@ -159,13 +159,6 @@ def kind_index() -> dict[str, int]:
     return {k: i for i, k in enumerate(kind_codes())}
 
 
-def bureau_codes(conn: Connection) -> list[str]:
-    """The bureau's organizations (told of the province's supervision)."""
-    o = Organization
-    stmt = select(o.code).where(o.kind == "bureau").order_by(o.code)
-    return list(conn.execute(stmt).scalars())
-
-
 def mandatory_of_owner(conn: Connection, owner: str) -> dict[str, str | None]:
     """The owner's mandatory instruments: code → usage."""
     stmt = (

@@ -13,7 +13,9 @@ and the status words are the model's (:mod:`metro.model`). "Today" is always an 
 ``graph``          the standards layer as a networkx MultiDiGraph (certificates = dated edges)
 ``timetable``      the same layer as sorted numpy step functions, for bulk lookups
 ``leaves``         every instrument at once (numpy), never a graph search per asset
-``province``       the whole province at a date in one pass; standard statuses for coverage
+``province``       the whole province at a date in one pass; standard statuses for coverage;
+                   one owner's (or an id set's) instruments in bulk over the cached layer
+``cache``          the standards layer cached per process, keyed by a change counter
 ``asset``          one asset by walking its own chain
 ``chain``          the chain explanation, propagated uncertainty, first broken link
 ``impact``         the impact report of a failed standard
@@ -27,6 +29,8 @@ feature service the entry points call is :mod:`metro.services.traceability`):
   -> dict[standard_id, StatusRecord]`` (reads the standards layer only)
 * ``province_status(conn, at, lead_days=30) -> ProvinceStatus`` (or ``Province.load(conn)``
   then ``.status(at, lead_days)`` to evaluate several dates over one read)
+* ``instruments_status(conn, at, *, owner_id=None, ids=None) -> ProvinceStatus`` (the same
+  evaluation restricted to those instruments; equal to the province's, tested)
 * ``status_of(conn, code, at, lead_days=30) -> StatusRecord``
 * ``explain_chain(conn, code, at) -> Chain``
 * ``impact_report(conn, standard_code) -> ImpactReport``
@@ -40,6 +44,7 @@ from metro.traceability.impact import ImpactReport, impact_report
 from metro.traceability.province import (
     Province,
     ProvinceStatus,
+    instruments_status,
     province_status,
     standard_statuses,
 )
@@ -57,6 +62,7 @@ __all__ = [
     "due_list",
     "explain_chain",
     "impact_report",
+    "instruments_status",
     "province_status",
     "standard_statuses",
     "status_of",

@@ -23,7 +23,7 @@ from metro.model.actor import SYSTEM_SCHEDULER
 from metro.model.notice import Notice
 from metro.model.supervision import FLAG_NAMES, FLAGS
 from metro.notifications.outbox import add_many
-from metro.repositories.supervision import bureau_codes
+from metro.repositories.notifications import bureau_codes
 from metro.services.supervision import FlagRecord, Group, SupervisionReport, report
 from metro.watch.flags import WatchReport
 
