@@ -107,14 +107,15 @@ def instrument_view(conn: Connection, *, at: date, code: str) -> dict[str, Any]:
     detail = scope.instrument_detail(conn, code)
     if detail is None:
         raise NotFound(f"instrument {code!r}: not found")
-    standards_layer(conn)  # built or checked once: the walks below read their chain from it
-    rec = status_of(conn, code, at)
+    standards_layer(conn)  # built or checked once: the walk below reads its chain from it
+    chain = explain_chain(conn, code, at)
+    rec = chain.record or status_of(conn, code, at)  # one walk gives both
     return {
         **detail,
         "status": rec.status.value,
         "due": rec.due.isoformat() if rec.due else None,
         "reason": rec.reason,
-        "chain": explain_chain(conn, code, at).as_json(),
+        "chain": chain.as_json(),
     }
 
 

@@ -49,7 +49,13 @@ from metro.traceability.graph import StandardsGraph
 from metro.traceability.soundness import Judge, fault
 from metro.traceability.sources import lazy_graph
 from metro.traceability.speaking import Timeline, in_date
-from metro.traceability.status import DEFAULT_LEAD_DAYS, AssetKind, Status, asset_status
+from metro.traceability.status import (
+    DEFAULT_LEAD_DAYS,
+    AssetKind,
+    Status,
+    StatusRecord,
+    asset_status,
+)
 from metro.traceability.suspicion import Suspicions
 
 MAX_PATHS: Final = 64
@@ -112,6 +118,9 @@ class Chain:
     reason: str
     links: list[Link]
     roots: list[str]
+    # The asset's status record at ``at``, as ``status_of`` gives it (the walk computes it on
+    # the way; callers that show both need not walk twice).
+    record: StatusRecord | None = field(default=None, compare=False, repr=False)
 
     def as_json(self) -> dict[str, Any]:
         """DESIGN.md: ``{asset, at, traceable, reason, links, roots}`` (links carry extras)."""
@@ -332,10 +341,10 @@ def explain_chain(conn: Connection, code: str, at: date) -> Chain:
     )
     traceable = record.status in _TRACEABLE
     if primary:
-        return Chain(code, ref.kind, at, record.status, True, record.reason, [], [code])
+        return Chain(code, ref.kind, at, record.status, True, record.reason, [], [code], record)
     first = timeline.speaking(at)
     if first is None:
-        return Chain(code, ref.kind, at, record.status, False, record.reason, [], [])
+        return Chain(code, ref.kind, at, record.status, False, record.reason, [], [], record)
     walker = _Walker(graph, judge, suspicions, instrument, measurand)
     walker.visit(first, at, 1, None)
     links = sorted(walker.links.values(), key=lambda k: k.depth)
@@ -352,4 +361,6 @@ def explain_chain(conn: Connection, code: str, at: date) -> Chain:
         reason = _fault_reason(walker, first, at) or _broken(walker) or record.reason
     else:
         reason = _broken(walker) or record.reason
-    return Chain(code, ref.kind, at, record.status, traceable, reason, links, list(walker.roots))
+    return Chain(
+        code, ref.kind, at, record.status, traceable, reason, links, list(walker.roots), record
+    )

@@ -4,6 +4,7 @@ the first broken link with its numbers."""
 from __future__ import annotations
 
 import math
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import Connection
@@ -113,3 +114,18 @@ def test_temperature_path_uses_absolute_values_in_kelvin(hand_built: Connection)
 def test_unknown_asset(hand_built: Connection) -> None:
     with pytest.raises(NotFound, match="'NOPE'"):
         explain_chain(hand_built, "NOPE", T)
+
+
+def test_the_chain_carries_the_status_record_status_of_gives(db, tmp_path):
+    """One walk answers both the chain and the status (the API's instrument view uses it)."""
+    from metro.bundle.load import load_bundle
+    from metro.traceability import explain_chain, status_of
+    from tests import factories as f
+
+    with db.engine.begin() as conn:
+        load_bundle(conn, f.write_bundle(tmp_path / "b", f.small_province()), actor="t",
+                    now=datetime(2030, 1, 1, tzinfo=UTC))
+    with db.engine.connect() as conn:
+        for code in ("G-001", "G-002", "HN-P1", "CS-P1", "ENT1-S", "NIM-P"):
+            for at in (date(2025, 6, 1), date(2026, 5, 15), date(2027, 6, 1)):
+                assert explain_chain(conn, code, at).record == status_of(conn, code, at)
