@@ -19,7 +19,6 @@ from api.clock import now
 from api.schemas.certificates import CertificateIn, RevokeIn
 from metro.model.account import Principal
 from metro.model.certificate import Certificate
-from metro.repositories import certificates as certificates_repo
 from metro.services import certificates, listing, verification
 from metro.traceability import explain_chain
 
@@ -88,10 +87,7 @@ def get_certificate(
 ) -> dict[str, Any]:
     """The certificate and its results; its issuer also sees the verification code."""
     policy.readable_certificate(conn, principal, issuer, number)
-    found = certificates_repo.find(conn, issuer, number)
-    if found is None:
-        raise policy.certificate_not_found(issuer, number)
-    out = _as_json(found[1])
+    out = _as_json(certificates.get(conn, issuer=issuer, number=number))
     if principal.organization == issuer:
         out["verification_code"] = verification.code_for(
             conn, now=now(request), issuer=issuer, number=number

@@ -13,7 +13,7 @@ from api import policy
 from api.auth import ConnDep, PrincipalDep
 from api.clock import day
 from metro.coverage import service as coverage_service
-from metro.repositories import scope
+from metro.services import boards
 from metro.traceability import due_list, impact_report
 
 router = APIRouter(prefix="/api/v1", tags=["reports"])
@@ -39,10 +39,14 @@ def due(
     """Assets due by ``at + within`` days, overdue included: ``[{asset, owner, due, status}]``.
     A lab's list is its recall list: its own assets and those it calibrated."""
     owner = policy.owner_filter(principal, owner)
-    items = due_list(conn, day(request, at), within, owner=owner)
-    if principal.role == "lab":
-        reach = scope.reachable_asset_codes(conn, principal.organization_id)
-        items = [i for i in items if i.asset in reach]
+    if principal.role == "lab":  # the recall list, as on the lab's board
+        items = boards.recall_list(
+            conn, at=day(request, at), within_days=within,
+            organization_id=principal.organization_id,
+        )
+        items = [i for i in items if owner is None or i.owner == owner]
+    else:
+        items = due_list(conn, day(request, at), within, owner=owner)
     return [i.as_json() for i in items]
 
 

@@ -178,6 +178,14 @@ def _issued(conn: Connection, actor: Actor, issuer: str, number: str) -> tuple[i
     return found
 
 
+def get(conn: Connection, *, issuer: str, number: str) -> Certificate:
+    """One certificate with its results (revoked ones too); who may read it is the policy's."""
+    found = repo.find(conn, issuer, number)
+    if found is None:
+        raise NotFound(f"certificate {issuer}#{number}: not found")
+    return found[1]
+
+
 def revoke(
     conn: Connection, *, actor: Actor, now: datetime, issuer: str, number: str, reason: str
 ) -> Certificate:
