@@ -2,9 +2,11 @@
 
 ``current_principal`` is the dependency of every route that needs someone signed in: an
 ``X-API-Key`` header (machine clients) or an ``Authorization: Bearer`` token; neither, or one
-that does not sign anybody in, is a 401 problem with ``WWW-Authenticate: Bearer``. The
-token route runs in a transaction of its own so that a failed attempt's count is committed
-even though the answer is an error (the throttle, :mod:`metro.model.account`).
+that does not sign anybody in, is a 401 problem with ``WWW-Authenticate: Bearer``. It runs
+on the event loop, like the connection it reads with (``api/deps.py``): two primary-key reads
+cost less than handing them to a worker thread. The token route runs in a transaction of its
+own so that a failed attempt's count is committed even though the answer is an error (the
+throttle, :mod:`metro.model.account`).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ _api_key = APIKeyHeader(name="X-API-Key", auto_error=False)
 ConnDep = Annotated[Connection, Depends(connection)]
 
 
-def current_principal(
+async def current_principal(
     request: Request,
     conn: ConnDep,
     token: Annotated[str | None, Security(_bearer)] = None,

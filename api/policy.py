@@ -61,6 +61,13 @@ def readable_asset(conn: Connection, principal: Principal, code: str) -> scope.A
     ref = scope.asset(conn, code)
     if ref is None:
         raise asset_not_found(code)
+    return require_readable(conn, principal, ref, code)
+
+
+def require_readable(
+    conn: Connection, principal: Principal, ref: scope.AssetRef, code: str
+) -> scope.AssetRef:
+    """``ref`` (the asset ``code``, found), when the principal may read it; else a 404."""
     if principal.sees_everything or ref.owner == principal.organization:
         return ref
     if principal.role == "lab" and scope.certified_by(conn, principal.organization_id, ref):

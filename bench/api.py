@@ -13,8 +13,11 @@ enterprise account are created when missing; ``metro serve`` runs in a child pro
   reason and chain) — targets: throughput ≥ 25 % of the trivial endpoint's, p99 ≤ 3× its p99;
 * **enterprise board**: ``GET /api/v1/instruments?owner=…&limit=1000`` as the owner of the
   most instruments (topped up to 1,000 instruments when it has fewer, see :func:`_fill_board`),
-  against the floor of reading those instruments' certificate rows in SQL — target ≤ 5× the
-  floor.
+  over one kept-alive client (best of five after a first call), against the floor of reading
+  those instruments' certificate rows in SQL — target ≤ 5× the floor.
+
+Each phase is measured in steady state: the server builds the standards layer when it starts
+(``metro serve``), and a short warm-up precedes each phase.
 
 Nothing here asserts: it prints a table.
 """
@@ -249,21 +252,22 @@ def main() -> None:
         _load(base, token, ["/api/health"], 2, 1.0)  # warm up
         trivial = _load(base, token, ["/api/health"], args.clients, args.seconds)
         sample = random.Random(1).sample(codes, min(2000, len(codes)))
-        lookup = _load(
-            base, token, [f"/api/v1/instruments/{c}" for c in sample], args.clients, args.seconds
-        )
+        paths = [f"/api/v1/instruments/{c}" for c in sample]
+        _load(base, token, paths, 2, 1.0)  # warm up the pool's connections and their caches
+        lookup = _load(base, token, paths, args.clients, args.seconds)
         ent = _token(base, "bench-ent")
         board_times = []
-        for _ in range(3):
-            t0 = time.perf_counter()
-            r = httpx.get(
-                f"{base}/api/v1/instruments",
-                params={"owner": owner, "limit": BOARD},
-                headers={"Authorization": f"Bearer {ent}"},
-                timeout=600,
-            )
-            board_times.append(time.perf_counter() - t0)
-            r.raise_for_status()
+        # one client, as a dashboard keeps its connection (a new httpx client per call spends
+        # ~20 ms building its TLS context, even for http); the first call warms the connection
+        with httpx.Client(
+            base_url=base, headers={"Authorization": f"Bearer {ent}"}, timeout=600
+        ) as client:
+            for _ in range(6):
+                t0 = time.perf_counter()
+                r = client.get("/api/v1/instruments", params={"owner": owner, "limit": BOARD})
+                board_times.append(time.perf_counter() - t0)
+                r.raise_for_status()
+        board_times = board_times[1:]
         board = min(board_times)
         floor = _board_floor(url, owner)
     finally:

@@ -29,11 +29,12 @@ router = APIRouter(include_in_schema=False)
 def instrument_page(request: Request, code: str) -> HTMLResponse:
     with request.app.state.engine.begin() as conn:
         principal = require_principal(request, conn)
-        ref = policy.readable_asset(conn, principal, code)
-        if ref.kind != "instrument":
+        detail = listing.instrument_detail(conn, code)
+        if detail is None:
             raise policy.asset_not_found(code)
+        policy.require_readable(conn, principal, detail.ref, code)
         at = page_day(request)
-        view = listing.instrument_view(conn, at=at, code=code)
+        view = listing.instrument_view(conn, at=at, code=code, detail=detail)
         chain = policy.redact_chain(conn, principal, view["chain"])
         lang = session.lang_of(request)
         nodes, edges = chain_graph(

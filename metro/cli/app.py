@@ -194,7 +194,9 @@ def serve(
         if not 0 < port < 65536:  # refused, never wrapped to another port
             raise InvalidInput(f"--port {port}: a port is a number from 1 to 65535")
         _check_free(host, port)
-    eng = connect(db)
+    from api.app import create_app, pool_size
+
+    eng = connect(db, pool_size=pool_size())
     if with_scheduler:
         log_to_stderr()  # the scheduler says when it takes or loses its lease
 
@@ -209,14 +211,12 @@ def serve(
                     port=port)
         return
 
-    from api.app import create_app
-
     hooks = []
     if with_scheduler:
         from schedules.scheduler import MetroScheduler
 
         hooks.append(MetroScheduler(eng))
-    uvicorn.run(create_app(eng, background=hooks), host=host, port=port)
+    uvicorn.run(create_app(eng, background=hooks, serving=True), host=host, port=port)
 
 
 def _check_free(host: str, port: int) -> None:

@@ -90,10 +90,10 @@ def require_schema(eng: Engine) -> None:
         db_connect.check_schema(eng)
 
 
-def connect(db: str | None, *, json: bool = False) -> Engine:
+def connect(db: str | None, *, json: bool = False, pool_size: int | None = None) -> Engine:
     """The shared connect-and-check-schema step of every command that reads or writes."""
     with domain_errors(wants_json(json)):
-        eng = db_connect.open_database(db or Globals.db)
+        eng = db_connect.open_database(db or Globals.db, pool_size=pool_size)
     Globals.opened = eng.url
     return eng
 

@@ -16,13 +16,13 @@ SCHEDULER_VARIABLE: Final = "METRO_SERVE_SCHEDULER"
 
 
 def worker_app() -> Any:
-    from api.app import create_app
+    from api.app import create_app, pool_size
     from metro.db.connect import open_database
 
-    engine = open_database(os.environ.get(URL_VARIABLE))
+    engine = open_database(os.environ.get(URL_VARIABLE), pool_size=pool_size())
     hooks = []
     if os.environ.get(SCHEDULER_VARIABLE) == "1":
         from schedules.scheduler import MetroScheduler
 
         hooks.append(MetroScheduler(engine))
-    return create_app(engine, background=hooks)
+    return create_app(engine, background=hooks, serving=True)

@@ -114,11 +114,15 @@ def _check_sqlite_file(url: URL, *, create: bool) -> None:
         raise DatabaseUnavailable(f"database {name!r} is not a SQLite file")
 
 
-def open_engine(text: str | None, *, create: bool = False) -> Engine:
+def open_engine(
+    text: str | None, *, create: bool = False, pool_size: int | None = None
+) -> Engine:
     """An engine for the URL, after the checks that need no connection (no file is created
-    unless ``create``)."""
+    unless ``create``); ``pool_size``: connections kept open (a server's; else the default)."""
     url = parse_url(text)
     kwargs: dict[str, object] = {}
+    if pool_size is not None:
+        kwargs["pool_size"] = pool_size
     if url.get_backend_name() == "sqlite":
         _check_sqlite_file(url, create=create)
     elif "connect_timeout" not in url.query:
@@ -182,13 +186,15 @@ def check_not_newer(engine: Engine) -> None:
             raise
 
 
-def open_database(text: str | None, *, create: bool = False, schema: bool = True) -> Engine:
+def open_database(
+    text: str | None, *, create: bool = False, schema: bool = True, pool_size: int | None = None
+) -> Engine:
     """The one way an entry point opens a database: URL, file or server, then the schema.
 
     ``create`` (``metro init``) allows a new SQLite file and an empty or old schema, but not a
     newer one; otherwise the schema must be exactly this code's head.
     """
-    engine = open_engine(text, create=create)
+    engine = open_engine(text, create=create, pool_size=pool_size)
     try:
         if create:
             check_not_newer(engine)

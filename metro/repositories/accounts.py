@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from metro.db.models import ApiKey, ChangeCounter, LoginThrottle, Organization, Secret, User
@@ -55,6 +56,17 @@ def _users() -> Any:
     return select(*_USER_COLUMNS).join(Organization, Organization.id == User.organization_id)
 
 
+@cache
+def _lookups() -> tuple[Any, Any, Any]:
+    """Built once: every signed-in request runs them (user by name, secret, counter), and
+    building a select costs several times what SQLite takes to answer it."""
+    return (
+        _users().where(User.username == bindparam("username")),
+        select(Secret.value).where(Secret.name == bindparam("name")),
+        select(ChangeCounter.value).where(ChangeCounter.name == bindparam("name")),
+    )
+
+
 def insert_user(
     conn: Connection,
     *,
@@ -81,7 +93,7 @@ def insert_user(
 
 
 def user(conn: Connection, username: str) -> UserRow | None:
-    r = conn.execute(_users().where(User.username == username)).first()
+    r = conn.execute(_lookups()[0], {"username": username}).first()
     return None if r is None else _user(r)
 
 
@@ -178,7 +190,7 @@ def clear_throttle(conn: Connection, scope: str, key: str) -> None:
 
 
 def secret(conn: Connection, name: str) -> str | None:
-    return conn.execute(select(Secret.value).where(Secret.name == name)).scalar_one_or_none()
+    return conn.execute(_lookups()[1], {"name": name}).scalar_one_or_none()
 
 
 def insert_secret_if_absent(conn: Connection, name: str, value: str, at: datetime) -> str:
@@ -194,9 +206,7 @@ def insert_secret_if_absent(conn: Connection, name: str, value: str, at: datetim
 
 
 def counter(conn: Connection, name: str) -> int:
-    value = conn.execute(
-        select(ChangeCounter.value).where(ChangeCounter.name == name)
-    ).scalar_one_or_none()
+    value = conn.execute(_lookups()[2], {"name": name}).scalar_one_or_none()
     return int(value or 0)
 
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, exists, func, or_, select
+from sqlalchemy import Connection, bindparam, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from metro.db.models import Capability, Certificate, Instrument, Organization, Standard
+from metro.model.capability import InstrumentRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,13 +25,56 @@ class AssetRef:
     owner_id: int
 
 
-def asset(conn: Connection, code: str) -> AssetRef | None:
+@cache
+def _lookups() -> dict[str, Any]:
+    """Built once: the policy asks them on every request for one object, and building a
+    select costs several times what the database takes to answer it."""
+    code: Any = bindparam("code")
+    org: Any = bindparam("organization_id")
+    subject: Any = bindparam("subject_id")
+    out: dict[str, Any] = {}
     for table, kind in ((Standard, "standard"), (Instrument, "instrument")):
-        r = conn.execute(
+        out[kind] = (
             select(table.id, Organization.code, Organization.id)
             .join(Organization, Organization.id == table.owner_id)
             .where(table.code == code)
-        ).first()
+        )
+    for kind, column in (
+        ("standard", Certificate.subject_standard_id),
+        ("instrument", Certificate.subject_instrument_id),
+    ):
+        out[f"certified {kind}"] = select(
+            exists().where(Certificate.issuer_id == org, column == subject)
+        )
+    out["instrument detail"] = (
+        select(
+            Instrument.id.label("instrument_id"),
+            Organization.id.label("owner_id"),
+            Instrument.code,
+            Instrument.name,
+            Organization.code.label("owner"),
+            Instrument.quantity,
+            Instrument.range_min_given.label("range_min"),
+            Instrument.range_max_given.label("range_max"),
+            Instrument.mpe_abs_given.label("mpe_abs"),
+            Instrument.mpe_rel_given.label("mpe_rel"),
+            Instrument.mandatory,
+            Instrument.interval_months,
+            # canonical values: the chain walk's row (InstrumentRow), not read again
+            Instrument.range_min.label("range_min_canonical"),
+            Instrument.range_max.label("range_max_canonical"),
+            Instrument.mpe_abs.label("mpe_abs_canonical"),
+            Instrument.mpe_rel.label("mpe_rel_canonical"),
+        )
+        .join(Organization, Organization.id == Instrument.owner_id)
+        .where(Instrument.code == code)
+    )
+    return out
+
+
+def asset(conn: Connection, code: str) -> AssetRef | None:
+    for kind in ("standard", "instrument"):
+        r = conn.execute(_lookups()[kind], {"code": code}).first()
         if r is not None:
             return AssetRef(kind, r[0], r[1], r[2])
     return None
@@ -37,13 +82,9 @@ def asset(conn: Connection, code: str) -> AssetRef | None:
 
 def certified_by(conn: Connection, organization_id: int, ref: AssetRef) -> bool:
     """Has the organization issued any certificate for this asset?"""
-    subject = (
-        Certificate.subject_standard_id
-        if ref.kind == "standard"
-        else Certificate.subject_instrument_id
-    )
-    q = select(exists().where(Certificate.issuer_id == organization_id, subject == ref.id))
-    return bool(conn.execute(q).scalar())
+    q = _lookups()[f"certified {ref.kind}"]
+    params = {"organization_id": organization_id, "subject_id": ref.id}
+    return bool(conn.execute(q, params).scalar())
 
 
 def owners(conn: Connection, codes: Collection[str]) -> dict[str, str]:
@@ -131,25 +172,31 @@ def instrument_rows(
     return rows
 
 
-def instrument_detail(conn: Connection, code: str) -> dict[str, Any] | None:
-    """The stored fields of one instrument, as given (codes, not ids)."""
-    r = conn.execute(
-        select(
-            Instrument.code,
-            Instrument.name,
-            Organization.code.label("owner"),
-            Instrument.quantity,
-            Instrument.range_min_given.label("range_min"),
-            Instrument.range_max_given.label("range_max"),
-            Instrument.mpe_abs_given.label("mpe_abs"),
-            Instrument.mpe_rel_given.label("mpe_rel"),
-            Instrument.mandatory,
-            Instrument.interval_months,
-        )
-        .join(Organization, Organization.id == Instrument.owner_id)
-        .where(Instrument.code == code)
-    ).first()
-    return None if r is None else dict(r._mapping)
+@dataclass(frozen=True, slots=True)
+class InstrumentDetail:
+    """One instrument: who owns it (for the policy), its stored fields as given, and its
+    canonical row (for the chain walk)."""
+
+    ref: AssetRef
+    fields: dict[str, Any]
+    row: InstrumentRow
+
+
+_CANONICAL = ("range_min", "range_max", "mpe_abs", "mpe_rel")
+
+
+def instrument_detail(conn: Connection, code: str) -> InstrumentDetail | None:
+    """The stored fields of one instrument, as given (codes, not ids), with its reference and
+    canonical row — one read."""
+    r = conn.execute(_lookups()["instrument detail"], {"code": code}).first()
+    if r is None:
+        return None
+    fields = dict(r._mapping)
+    iid, owner_id = fields.pop("instrument_id"), fields.pop("owner_id")
+    canonical = [fields.pop(f"{name}_canonical") for name in _CANONICAL]
+    row = InstrumentRow(iid, fields["code"], owner_id, fields["owner"], fields["quantity"],
+                        *canonical)
+    return InstrumentDetail(AssetRef("instrument", iid, fields["owner"], owner_id), fields, row)
 
 
 def standard_rows(

@@ -28,7 +28,7 @@ from metro.repositories import certificates as certificates_repo
 from metro.repositories import scope
 from metro.repositories import traceability as traceability_repo
 from metro.traceability import explain_chain, standard_statuses, status_of
-from metro.traceability.cache import standards_layer
+from metro.traceability.cache import current_layer, standards_layer
 from metro.traceability.province import instruments_status
 from metro.traceability.status import Status
 
@@ -102,16 +102,36 @@ def _listed(
     return {"owner_id": traceability_repo.organization_id(conn, owner)}
 
 
-def instrument_view(conn: Connection, *, at: date, code: str) -> dict[str, Any]:
-    """An instrument's fields with its ``status, due, reason`` and ``chain`` at ``at``."""
-    detail = scope.instrument_detail(conn, code)
+def layer_ready(conn: Connection) -> bool:
+    """Is the process's standards layer current for ``conn`` (nothing to build)?"""
+    return current_layer(conn) is not None
+
+
+def prepare(conn: Connection) -> None:
+    """Build the process's standards layer now (a server at start), so that no request waits
+    for it; later requests only check it against the change counter."""
+    standards_layer(conn)
+
+
+def instrument_detail(conn: Connection, code: str) -> scope.InstrumentDetail | None:
+    """One instrument's stored fields and owner (None when no instrument has the code): what
+    a caller checks its policy on before asking for :func:`instrument_view`."""
+    return scope.instrument_detail(conn, code)
+
+
+def instrument_view(
+    conn: Connection, *, at: date, code: str, detail: scope.InstrumentDetail | None = None
+) -> dict[str, Any]:
+    """An instrument's fields with its ``status, due, reason`` and ``chain`` at ``at``
+    (``detail``: the instrument as :func:`instrument_detail` read it, not read again)."""
+    detail = detail or scope.instrument_detail(conn, code)
     if detail is None:
         raise NotFound(f"instrument {code!r}: not found")
     standards_layer(conn)  # built or checked once: the walk below reads its chain from it
-    chain = explain_chain(conn, code, at)
+    chain = explain_chain(conn, code, at, instrument=detail.row)
     rec = chain.record or status_of(conn, code, at)  # one walk gives both
     return {
-        **detail,
+        **detail.fields,
         "status": rec.status.value,
         "due": rec.due.isoformat() if rec.due else None,
         "reason": rec.reason,

@@ -98,6 +98,13 @@ class StandardsLayer:
 
 _lock = threading.Lock()
 _layers: OrderedDict[str, StandardsLayer] = OrderedDict()
+_built = 0
+
+
+def layers_built() -> int:
+    """How many layers this process has built and kept: a long-running server compares it
+    between requests to learn that a new layer joined its long-lived heap (``api/heap.py``)."""
+    return _built
 
 
 def _database(conn: Connection) -> str:
@@ -137,6 +144,8 @@ def standards_layer(conn: Connection) -> StandardsLayer:
             return _remember(conn, hit)
         # built under the lock: concurrent requests after a write wait for one build
         layer = StandardsLayer.build(conn, counter)
+        global _built
+        _built += 1
         _layers[key] = layer
         _layers.move_to_end(key)
         while len(_layers) > _KEEP:

@@ -315,13 +315,15 @@ def _fault_reason(walker: _Walker, first: CertificateRow, at: date) -> str | Non
             f"(depth {link.depth}, used on {f.used_on}): {text}")
 
 
-def explain_chain(conn: Connection, code: str, at: date) -> Chain:
-    """The chain of ``code`` at ``at``: links, roots, propagated U, first broken link."""
-    ref = find(conn, code)
+def explain_chain(
+    conn: Connection, code: str, at: date, *, instrument: InstrumentRow | None = None
+) -> Chain:
+    """The chain of ``code`` at ``at``: links, roots, propagated U, first broken link
+    (``instrument``: the instrument's row when the caller has read it, not read again)."""
+    ref = repo.AssetRef("instrument", instrument.id, code) if instrument else find(conn, code)
     graph = lazy_graph(conn)
     judge = Judge(graph)
     suspicions = Suspicions(graph, judge, at)
-    instrument: InstrumentRow | None = None
     if ref.kind == "standard":
         node = graph.node(ref.id)
         s, timeline = node.standard, node.timeline
@@ -330,7 +332,7 @@ def explain_chain(conn: Connection, code: str, at: date) -> Chain:
             else None
         owner, primary = s.owner, s.level == "primary"
     else:
-        instrument = repo.instrument(conn, ref.id)
+        instrument = instrument or repo.instrument(conn, ref.id)
         timeline = Timeline.of(repo.instrument_certificates(conn, ref.id))
         measurand = _measurand(instrument.quantity, instrument.range_min, instrument.range_max)
         owner, primary = instrument.owner, False
