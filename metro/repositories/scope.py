@@ -33,11 +33,17 @@ def _lookups() -> dict[str, Any]:
     org: Any = bindparam("organization_id")
     subject: Any = bindparam("subject_id")
     out: dict[str, Any] = {}
+    codes: Any = bindparam("codes", expanding=True)
     for table, kind in ((Standard, "standard"), (Instrument, "instrument")):
         out[kind] = (
             select(table.id, Organization.code, Organization.id)
             .join(Organization, Organization.id == table.owner_id)
             .where(table.code == code)
+        )
+        out[f"{kind} owners"] = (
+            select(table.code, Organization.code)
+            .join(Organization, Organization.id == table.owner_id)
+            .where(table.code.in_(codes))
         )
     for kind, column in (
         ("standard", Certificate.subject_standard_id),
@@ -92,13 +98,9 @@ def owners(conn: Connection, codes: Collection[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     if not codes:
         return out
-    for table in (Standard, Instrument):
-        q = (
-            select(table.code, Organization.code)
-            .join(Organization, Organization.id == table.owner_id)
-            .where(table.code.in_(list(codes)))
-        )
-        out.update({r[0]: r[1] for r in conn.execute(q)})
+    for kind in ("standard", "instrument"):
+        rows = conn.execute(_lookups()[f"{kind} owners"], {"codes": list(codes)})
+        out.update({r[0]: r[1] for r in rows})
     return out
 
 
