@@ -161,6 +161,10 @@ def _load(
         counters.bump_standards(conn)
     for table in (handler_type.table for handler_type in HANDLERS):
         bulk.sync_sequence(conn, table)
+    written = sum(
+        n for c in st.counts.values() for what, n in c.items() if what in ("created", "updated")
+    )
+    bulk.refresh_statistics(conn, written)
     return LoadReport(
         source=str(directory),
         counts={

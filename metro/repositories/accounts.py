@@ -57,13 +57,17 @@ def _users() -> Any:
 
 
 @cache
-def _lookups() -> tuple[Any, Any, Any]:
-    """Built once: every signed-in request runs them (user by name, secret, counter), and
-    building a select costs several times what SQLite takes to answer it."""
+def _lookups() -> tuple[Any, Any, Any, Any]:
+    """Built once: every signed-in request runs them (user by name, secret, counter, the user
+    with a secret), and building a select costs several times what SQLite takes to answer
+    it."""
+    secret = select(Secret.value).where(Secret.name == bindparam("name"))
+    by_name = _users().where(User.username == bindparam("username"))
     return (
-        _users().where(User.username == bindparam("username")),
-        select(Secret.value).where(Secret.name == bindparam("name")),
+        by_name,
+        secret,
         select(ChangeCounter.value).where(ChangeCounter.name == bindparam("name")),
+        by_name.add_columns(secret.scalar_subquery()),
     )
 
 
@@ -95,6 +99,15 @@ def insert_user(
 def user(conn: Connection, username: str) -> UserRow | None:
     r = conn.execute(_lookups()[0], {"username": username}).first()
     return None if r is None else _user(r)
+
+
+def user_and_secret(
+    conn: Connection, username: str, secret_name: str
+) -> tuple[UserRow | None, str | None]:
+    """The user and the stored secret ``secret_name`` in one round trip (the secret is None
+    when there is no such user: read it alone then)."""
+    r = conn.execute(_lookups()[3], {"username": username, "name": secret_name}).first()
+    return (None, None) if r is None else (_user(r), r[9])
 
 
 def user_by_id(conn: Connection, user_id: int) -> UserRow | None:

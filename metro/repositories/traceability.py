@@ -117,7 +117,7 @@ def _chunks(ids: Iterable[int], size: int = _CHUNK) -> Iterator[list[int]]:
 
 def find_asset(conn: Connection, code: str) -> AssetRef | None:
     """The standard or instrument with this code (codes are unique across both)."""
-    by_standard, by_instrument = _one_instrument_statements()[3:]
+    by_standard, by_instrument = _one_instrument_statements()[2:]
     sid = conn.execute(by_standard, {"code": code}).scalar_one_or_none()
     if sid is not None:
         return AssetRef("standard", sid, code)
@@ -210,8 +210,18 @@ def _one_instrument_statements() -> tuple[AnySelect, ...]:
     """Built once: a status lookup runs them on every request, and building a select costs
     more than SQLite takes to answer it."""
     by_id = Instrument.id == bindparam("instrument_id")
+    rows, _ = _certificate_statements(
+        Certificate.subject_instrument_id == bindparam("instrument_id")
+    )
+    # one round trip: each certificate once per reference (none: once, with a NULL)
+    joined = (
+        rows.add_columns(CertificateReference.standard_id)
+        .outerjoin(CertificateReference, CertificateReference.certificate_id == Certificate.id)
+        .order_by(None)
+        .order_by(Certificate.id, CertificateReference.position)
+    )
     return (
-        *_certificate_statements(Certificate.subject_instrument_id == bindparam("instrument_id")),
+        joined,
         _instrument_statement().where(by_id),
         select(Standard.id).where(Standard.code == bindparam("code")),
         select(Instrument.id).where(Instrument.code == bindparam("code")),
@@ -269,15 +279,31 @@ def _instrument_statement() -> AnySelect:
 
 def instrument(conn: Connection, instrument_id: int) -> InstrumentRow:
     row = conn.execute(
-        _one_instrument_statements()[2], {"instrument_id": instrument_id}
+        _one_instrument_statements()[1], {"instrument_id": instrument_id}
     ).one()
     return InstrumentRow(*row)
 
 
 def instrument_certificates(conn: Connection, instrument_id: int) -> list[CertificateRow]:
-    """Non-revoked certificates of one instrument (its timeline)."""
-    rows, refs = _one_instrument_statements()[:2]
-    return _certificates(conn, None, (rows, refs), {"instrument_id": instrument_id})
+    """Non-revoked certificates of one instrument (its timeline), with their references read
+    in the same statement."""
+    out: list[CertificateRow] = []
+    refs: dict[int, list[int]] = {}
+    first: dict[int, Any] = {}
+    for r in conn.execute(_one_instrument_statements()[0], {"instrument_id": instrument_id}):
+        if r[0] not in first:
+            first[r[0]] = r
+            refs[r[0]] = []
+        if r[10] is not None:
+            refs[r[0]].append(r[10])
+    for cid, r in first.items():
+        if not r[8]:
+            out.append(CertificateRow(
+                id=r[0], number=r[1], issuer=r[2], subject_standard_id=r[3],
+                subject_instrument_id=r[4], calibrated_on=r[5], valid_until=r[6],
+                conclusion=r[7], references=tuple(refs[cid]), interval_months=r[9],
+            ))
+    return out
 
 
 def certificates(conn: Connection, ids: Iterable[int]) -> dict[int, CertificateRow]:

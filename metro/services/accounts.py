@@ -237,19 +237,29 @@ def issue_token(conn: Connection, *, now: datetime, principal: Principal) -> Tok
 
 
 def principal_from_token(conn: Connection, *, now: datetime, token: str) -> Principal:
-    key = secret(conn, name=TOKEN_SIGNING, now=now)
+    """Who the bearer token signs in, after its signature and expiry are checked.
+
+    Every API request asks this, so the account and the signing key are read in one
+    statement: the token's subject is read unverified first only to name the account, and
+    nothing is decided on it before the signature is checked.
+    """
+    forged = Unauthenticated("bearer token: not a token signed by this metro")
+    try:
+        subject = jwt.decode(token, options={"verify_signature": False}).get("sub")
+    except jwt.PyJWTError:
+        raise forged from None
+    row, key = repo.user_and_secret(conn, str(subject), TOKEN_SIGNING)
     try:
         claims = jwt.decode(
             token,
-            key,
+            key or secret(conn, name=TOKEN_SIGNING, now=now),
             algorithms=[_ALGORITHM],
             options={"verify_exp": False, "require": ["sub", "exp"]},
         )
     except jwt.PyJWTError:
-        raise Unauthenticated("bearer token: not a token signed by this metro") from None
+        raise forged from None
     if not isinstance(claims.get("exp"), int) or claims["exp"] <= now.timestamp():
         raise Unauthenticated("bearer token: expired; sign in again")
-    row = repo.user(conn, str(claims["sub"]))
     if row is None or row.disabled:
         raise Unauthenticated("bearer token: the account no longer signs in")
     return _principal(row)

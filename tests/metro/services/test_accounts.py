@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import jwt
 import pytest
 
 from metro.bundle.load import load_bundle
@@ -116,6 +117,24 @@ def test_sign_in_and_token_round_trip(conn):
         accounts.principal_from_token(conn, now=later, token=token.access_token)
     with pytest.raises(Unauthenticated):
         accounts.principal_from_token(conn, now=NOW, token=token.access_token + "x")
+
+
+@pytest.mark.parametrize(
+    ("claims", "key", "why"),
+    [
+        ({"sub": "ent"}, "another metro's key", "not a token signed by this metro"),
+        ({"sub": "nobody"}, "another metro's key", "not a token signed by this metro"),
+        ({"sub": "nobody"}, None, "no longer signs in"),  # signed here, account gone
+        ({}, None, "not a token signed by this metro"),  # no subject
+    ],
+)
+def test_a_token_is_judged_on_its_signature_before_its_subject(conn, claims, key, why):
+    _user(conn)
+    exp = int((NOW + accounts.TOKEN_LIFETIME).timestamp())
+    ours = accounts.secret(conn, name=accounts.TOKEN_SIGNING, now=NOW)
+    token = jwt.encode({**claims, "exp": exp}, key or ours, algorithm="HS256")
+    with pytest.raises(Unauthenticated, match=why):
+        accounts.principal_from_token(conn, now=NOW, token=token)
 
 
 def test_sign_in_failures_are_counted_and_slowed(conn):
