@@ -57,3 +57,11 @@ def test_driver_errors_become_one_line_domain_errors(driver_message, needle):
     assert isinstance(err, DatabaseUnavailable)
     assert needle in err.message and "\n" not in err.message
     assert "secret" not in err.message
+
+
+def test_a_server_asks_for_its_pool(db):
+    eng = connect.open_database(db.url, pool_size=7)
+    try:
+        assert eng.pool.size() == 7  # type: ignore[attr-defined]
+    finally:
+        eng.dispose()

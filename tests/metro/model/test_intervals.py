@@ -174,9 +174,12 @@ def test_a1_settles_near_the_target_reliability(rate: float, seed: int) -> None:
         path.append(months)
     share = float(np.mean(found[500:]))
     assert abs(share - 0.9) < 0.03
-    # and the interval it hovers around (geometric mean) is near the one giving R*: −ln 0.9/λ
+    # and the interval it hovers around (geometric mean) is near the one giving R*, −ln 0.9/λ:
+    # a little below it, since R is convex and the interval fluctuates (to keep the share at
+    # R*), and further below when the 60-month limit clips the upward steps (slow drift:
+    # measured 0.63–0.86 of it at λ = 0.003 over 400 seeds, 0.72–1.02 above λ = 0.005)
     hover = math.exp(float(np.mean(np.log(path[500:]))))
-    assert 1 / 1.5 < hover / (-math.log(0.9) / rate) < 1.5
+    assert 1 / 2 < hover / (-math.log(0.9) / rate) < 1.5
 
 
 # ------------------------------------------------------------------------------------------
