@@ -123,6 +123,9 @@ def open_engine(
     kwargs: dict[str, object] = {}
     if pool_size is not None:
         kwargs["pool_size"] = pool_size
+        # the most recently returned connection first: a busy server keeps reusing a few warm
+        # ones (their page cache on SQLite, their prepared statements on PostgreSQL)
+        kwargs["pool_use_lifo"] = True
     if url.get_backend_name() == "sqlite":
         _check_sqlite_file(url, create=create)
     elif "connect_timeout" not in url.query:
