@@ -26,7 +26,8 @@ from metro.db.models import (
     Organization,
     Result,
 )
-from metro.repositories.traceability import day_number, raw_chunks
+from metro.repositories.leaf_arrays import raw_chunks
+from metro.repositories.traceability import day_number
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]

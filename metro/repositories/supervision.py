@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Final
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
@@ -26,7 +26,7 @@ from sqlalchemy import Connection, case, func, select
 
 from metro.db.models import Authorization, Certificate, Instrument, Organization
 from metro.model.supervision import USAGES
-from metro.repositories.traceability import AnySelect, kind_codes, raw_chunks
+from metro.repositories.leaf_arrays import kind_codes, matrix
 
 IntArray = npt.NDArray[np.int64]
 
@@ -35,11 +35,6 @@ USAGE_CODES: Final = tuple(USAGES)
 #: Conclusions as codes in :class:`CertificateFacts`.
 PASS, FAIL, NONE = 1, 0, 2
 _BATCH: Final = 20_000
-
-
-def _matrix(conn: Connection, stmt: AnySelect, width: int) -> Any:
-    parts = [np.array(rows, dtype=np.int64) for rows in raw_chunks(conn, stmt)]
-    return np.concatenate(parts) if parts else np.empty((0, width), dtype=np.int64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +48,7 @@ class MandatoryArrays:
 def mandatory_instruments(conn: Connection) -> MandatoryArrays:
     usage = case({u: i for i, u in enumerate(USAGE_CODES)}, value=Instrument.usage, else_=-1)
     stmt = select(Instrument.id, usage).where(Instrument.mandatory.is_(True))
-    m = _matrix(conn, stmt, 2)
+    m = matrix(conn, stmt, np.int64, 2)
     m = m[np.argsort(m[:, 0], kind="stable")]
     return MandatoryArrays(np.ascontiguousarray(m[:, 0]), np.ascontiguousarray(m[:, 1]))
 
@@ -81,7 +76,9 @@ def certificate_facts(conn: Connection, ids: IntArray) -> CertificateFacts:
     )
     wanted = np.unique(ids[ids >= 0])
     parts = [
-        _matrix(conn, select(*columns).where(c.id.in_(wanted[i : i + _BATCH].tolist())), 4)
+        matrix(
+            conn, select(*columns).where(c.id.in_(wanted[i : i + _BATCH].tolist())), np.int64, 4
+        )
         for i in range(0, len(wanted), _BATCH)
     ]
     m = np.concatenate(parts) if parts else np.empty((0, 4), dtype=np.int64)
@@ -117,7 +114,7 @@ def period_verifications(conn: Connection, start: date, end: date) -> PeriodCoun
                c.calibrated_on <= end)
         .group_by(c.subject_instrument_id)
     )
-    m = _matrix(conn, stmt, 3)
+    m = matrix(conn, stmt, np.int64, 3)
     m = m[np.argsort(m[:, 0], kind="stable")]
     return PeriodCounts(*(np.ascontiguousarray(m[:, k]) for k in range(3)))
 

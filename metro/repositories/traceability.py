@@ -1,15 +1,11 @@
 """Queries of the traceability engine: Core selects of plain columns, no ORM objects.
 
-Two kinds of reads:
-
-* **The standards layer** (a few thousand standards, their capabilities, the certificates whose
-  subject is a standard): small, read as frozen dataclasses, either all at once or one standard
-  at a time (the per-asset walk behind ``metro chain``).
-* **The instrument leaves** (10⁶ instruments, several 10⁶ certificates and references): Core
-  selects compiled for the dialect, read through the driver's cursor a partition at a time
-  (:func:`raw_chunks`) straight into numpy arrays. Dates come out of SQL as integer *day
-  numbers* (days since 1970-01-01, see :class:`day_number`) so that no ``datetime.date`` is
-  built per row; quantity kinds come out as their index in the catalogue.
+Here, **the standards layer** (a few thousand standards, their capabilities, the certificates
+whose subject is a standard), read as frozen dataclasses, either all at once or one standard at
+a time (the per-asset walk behind ``metro chain``); one instrument and its certificates; labels
+and the day numbers every read shares (days since 1970-01-01, see :class:`day_number`). The
+**instrument leaves** (10⁶ instruments and their certificates) are read in bulk as arrays by
+:mod:`metro.repositories.leaf_arrays`.
 
 Revoked certificates are void everywhere (DESIGN.md): every certificate read here leaves them
 out — in Python or numpy, not in the WHERE clause, where ``revoked = false`` would send SQLite
@@ -25,9 +21,7 @@ from datetime import date
 from functools import cache
 from typing import Any, Final, Literal
 
-import numpy as np
-import numpy.typing as npt
-from sqlalchemy import Connection, Integer, Select, bindparam, case, func, select
+from sqlalchemy import Connection, Integer, Select, bindparam, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -44,12 +38,10 @@ from metro.db.models import (
 from metro.model.capability import CapabilityRow, InstrumentRow
 from metro.model.examination import StandardRow
 from metro.model.validity import CertificateRow
-from metro.quantity_kinds import kinds
 
 __all__ = [
-    "NO_DAY", "AssetRef", "CapabilityRow", "CertificateArrays", "CertificateRow",
-    "InstrumentArrays", "InstrumentRow", "ReferenceArrays", "StandardRow", "Subset", "UseRow",
-    "from_day", "to_day",
+    "NO_DAY", "AssetRef", "CapabilityRow", "CertificateRow", "InstrumentRow", "StandardRow",
+    "UseRow", "from_day", "to_day",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -104,7 +96,8 @@ _CHUNK: Final = 5000
 AnySelect = Select[*tuple[Any, ...]]
 
 
-def _chunks(ids: Iterable[int], size: int = _CHUNK) -> Iterator[list[int]]:
+def chunks(ids: Iterable[int], size: int = _CHUNK) -> Iterator[list[int]]:
+    """``ids`` in lists of at most ``size`` (an IN list a driver accepts)."""
     batch: list[int] = []
     for i in ids:
         batch.append(int(i))
@@ -138,7 +131,7 @@ def organization_codes(conn: Connection, ids: Collection[int] | None = None) -> 
     if ids is None:
         return {i: c for i, c in conn.execute(stmt)}
     out: dict[int, str] = {}
-    for batch in _chunks(ids):
+    for batch in chunks(ids):
         out.update({i: c for i, c in conn.execute(stmt.where(Organization.id.in_(batch)))})
     return out
 
@@ -309,7 +302,7 @@ def instrument_certificates(conn: Connection, instrument_id: int) -> list[Certif
 def certificates(conn: Connection, ids: Iterable[int]) -> dict[int, CertificateRow]:
     """Non-revoked certificates by id (any subject), with their references."""
     out: dict[int, CertificateRow] = {}
-    for batch in _chunks(ids):
+    for batch in chunks(ids):
         out.update((c.id, c) for c in _certificates(conn, Certificate.id.in_(batch)))
     return out
 
@@ -361,7 +354,7 @@ def certificate_labels(conn: Connection, ids: Iterable[int]) -> dict[int, str]:
     """Certificate numbers by id."""
     out: dict[int, str] = {}
     stmt = select(Certificate.id, Certificate.number)
-    for batch in _chunks(ids):
+    for batch in chunks(ids):
         out.update({i: n for i, n in conn.execute(stmt.where(Certificate.id.in_(batch)))})
     return out
 
@@ -374,7 +367,7 @@ def instrument_labels(
     if ids is None:
         return {i: (c, o) for i, c, o in conn.execute(stmt)}
     out: dict[int, tuple[str, int]] = {}
-    for batch in _chunks(ids):
+    for batch in chunks(ids):
         out.update({i: (c, o) for i, c, o in conn.execute(stmt.where(Instrument.id.in_(batch)))})
     return out
 
@@ -406,214 +399,7 @@ def instruments(conn: Connection, ids: Iterable[int]) -> dict[int, InstrumentRow
         Instrument.mpe_abs,
         Instrument.mpe_rel,
     ).join(Organization, Organization.id == Instrument.owner_id)
-    for batch in _chunks(ids):
+    for batch in chunks(ids):
         for r in conn.execute(stmt.where(Instrument.id.in_(batch))):
             out[r[0]] = InstrumentRow(*r)
     return out
-
-
-# --------------------------------------------------------------------------------------------
-# Bulk reads of the instrument leaves
-
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
-_PARTITION: Final = 50_000
-
-
-def kind_codes() -> tuple[str, ...]:
-    """The catalogue order: a kind's index in bulk arrays."""
-    return tuple(kinds())
-
-
-def _kind_index(column: Any) -> Any:
-    return case({code: i for i, code in enumerate(kind_codes())}, value=column, else_=-1)
-
-
-@dataclass(frozen=True, slots=True)
-class InstrumentArrays:
-    """One entry per instrument, sorted by id; ``kind`` indexes :func:`kind_codes`."""
-
-    id: IntArray
-    owner_id: IntArray
-    kind: IntArray
-    range_min: FloatArray
-    range_max: FloatArray
-    mpe_abs: FloatArray
-    mpe_rel: FloatArray
-
-
-@dataclass(frozen=True, slots=True)
-class CertificateArrays:
-    """Non-revoked instrument certificates; days are :func:`to_day` numbers.
-
-    ``valid_until`` is :data:`NO_DAY` when the certificate gives none; ``fail`` is 1 when the
-    conclusion is ``fail``; ``interval_months`` is the interval kept with the certificate, 0 when
-    none was.
-    """
-
-    id: IntArray
-    instrument_id: IntArray
-    calibrated_on: IntArray
-    valid_until: IntArray
-    fail: IntArray
-    interval_months: IntArray
-
-
-@dataclass(frozen=True, slots=True)
-class ReferenceArrays:
-    """The whole certificate_references table: (certificate, standard, position)."""
-
-    certificate_id: IntArray
-    standard_id: IntArray
-    position: IntArray
-
-
-@cache  # built once: a select (the kind catalogue as a CASE) costs a board ~1 ms
-def instrument_statement() -> AnySelect:
-    return select(
-        Instrument.id,
-        Instrument.owner_id,
-        _kind_index(Instrument.quantity),
-        Instrument.range_min,
-        Instrument.range_max,
-        Instrument.mpe_abs,
-        Instrument.mpe_rel,
-    )
-
-
-@cache
-def certificate_statement() -> AnySelect:
-    """Every certificate, in table order: a full scan is the fastest read of millions of rows.
-
-    Certificates of standards (instrument -1) and revoked ones are dropped in numpy.
-    """
-    return select(
-        Certificate.id,
-        func.coalesce(Certificate.subject_instrument_id, -1),
-        day_number(Certificate.calibrated_on),
-        func.coalesce(day_number(Certificate.valid_until), NO_DAY),
-        case((Certificate.conclusion == "fail", 1), else_=0),
-        case((Certificate.revoked, 1), else_=0),
-        func.coalesce(Certificate.interval_months, 0),
-    )
-
-
-@cache
-def reference_statement() -> AnySelect:
-    return select(
-        CertificateReference.certificate_id,
-        CertificateReference.standard_id,
-        CertificateReference.position,
-    )
-
-
-def bulk_statements() -> dict[str, AnySelect]:
-    """The three bulk reads of a province pass (the bench reads them raw as its floor)."""
-    return {
-        "instruments": instrument_statement(),
-        "certificates": certificate_statement(),
-        "references": reference_statement(),
-    }
-
-
-def raw_chunks(conn: Connection, stmt: AnySelect) -> Iterator[list[tuple[Any, ...]]]:
-    """Rows of a Core select, straight from the driver's cursor, a partition at a time.
-
-    The statement is compiled for the connection's dialect with its literals inlined; rows skip
-    SQLAlchemy's ``Row`` wrapping (about 1 µs a row, a third of a million-row read). On
-    PostgreSQL the cursor is server-side, so the client holds one partition at a time.
-    """
-    sql = str(stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-    raw: Any = conn.connection.driver_connection
-    cur = raw.cursor(name="metro_bulk") if conn.dialect.name == "postgresql" else raw.cursor()
-    try:
-        cur.execute(sql)
-        while rows := cur.fetchmany(_PARTITION):
-            yield rows
-    finally:
-        cur.close()
-
-
-def _matrix(conn: Connection, stmt: AnySelect, dtype: type, width: int) -> Any:
-    """The rows of ``stmt`` as one (n, width) numpy array of ``dtype``."""
-    parts: list[Any] = [np.array(rows, dtype=dtype) for rows in raw_chunks(conn, stmt)]
-    return np.concatenate(parts) if parts else np.empty((0, width), dtype=dtype)
-
-
-# --------------------------------------------------------------------------------------------
-# Filtered bulk reads: one owner's instruments, or a set of ids (issue 10 item 10)
-
-
-@dataclass(frozen=True, slots=True)
-class Subset:
-    """Which instruments a filtered bulk read covers: one owner's, or those ids (both given:
-    the ids among the owner's). Neither: the whole table."""
-
-    owner_id: int | None = None
-    ids: Collection[int] | None = None
-
-    @property
-    def whole(self) -> bool:
-        return self.owner_id is None and self.ids is None
-
-
-def _subset_rows(
-    conn: Connection, stmt: AnySelect, subset: Subset, column: Any, dtype: type, width: int
-) -> Any:
-    """Rows of ``stmt`` whose ``column`` (an instrument id) is in the subset, as a matrix.
-
-    Read like the whole tables (:func:`raw_chunks`): a board's few thousand rows cost more
-    as SQLAlchemy ``Row`` objects than the database takes to find them.
-    """
-    if subset.owner_id is not None:
-        stmt = stmt.where(
-            column.in_(select(Instrument.id).where(Instrument.owner_id == subset.owner_id))
-        )
-    batches: Iterable[list[int] | None] = (
-        [None] if subset.ids is None else _chunks(sorted(set(subset.ids)))
-    )
-    parts = [
-        _matrix(conn, stmt if batch is None else stmt.where(column.in_(batch)), dtype, width)
-        for batch in batches
-    ]
-    return np.concatenate(parts) if parts else np.empty((0, width), dtype=dtype)
-
-
-def instrument_arrays(conn: Connection, subset: Subset | None = None) -> InstrumentArrays:
-    """The instruments (all, or a :class:`Subset`) as arrays sorted by id."""
-    # one float matrix (ids and kind indexes are exact in a float64), then int columns
-    if subset is None or subset.whole:
-        m = _matrix(conn, instrument_statement(), np.float64, 7)
-    else:
-        m = _subset_rows(conn, instrument_statement(), subset, Instrument.id, np.float64, 7)
-    m = m[np.argsort(m[:, 0], kind="stable")]
-    ints = m[:, :3].astype(np.int64)
-    return InstrumentArrays(
-        ints[:, 0].copy(), ints[:, 1].copy(), ints[:, 2].copy(),
-        *(np.ascontiguousarray(m[:, i]) for i in range(3, 7)),
-    )
-
-
-def certificate_arrays(conn: Connection, subset: Subset | None = None) -> CertificateArrays:
-    """Non-revoked certificates of the instruments (all, or of a :class:`Subset`)."""
-    if subset is None or subset.whole:
-        m = _matrix(conn, certificate_statement(), np.int64, 7)
-    else:
-        m = _subset_rows(
-            conn, certificate_statement(), subset, Certificate.subject_instrument_id, np.int64, 7
-        )
-    m = m[(m[:, 1] >= 0) & (m[:, 5] == 0)]
-    return CertificateArrays(*(np.ascontiguousarray(m[:, i]) for i in (0, 1, 2, 3, 4, 6)))
-
-
-def reference_arrays(conn: Connection, subset: Subset | None = None) -> ReferenceArrays:
-    """The references of every certificate, or of the certificates of a :class:`Subset`'s
-    instruments (revoked ones included: they are never looked up)."""
-    if subset is None or subset.whole:
-        m = _matrix(conn, reference_statement(), np.int64, 3)
-    else:
-        stmt = reference_statement().join(
-            Certificate, Certificate.id == CertificateReference.certificate_id
-        )
-        m = _subset_rows(conn, stmt, subset, Certificate.subject_instrument_id, np.int64, 3)
-    return ReferenceArrays(*(np.ascontiguousarray(m[:, i]) for i in range(3)))

@@ -54,7 +54,8 @@ from metro.model.supervision import (
 )
 from metro.quantity_kinds import kinds
 from metro.repositories import supervision as repo
-from metro.repositories.traceability import NO_DAY, from_day, kind_codes, to_day
+from metro.repositories.leaf_arrays import kind_codes
+from metro.repositories.traceability import NO_DAY, from_day, to_day
 from metro.traceability import Province, ProvinceStatus
 
 IntArray = npt.NDArray[np.int64]

@@ -28,13 +28,13 @@ from metro.model.adequacy import k2, meets_arrays
 from metro.model.statuses import CODE, Status
 from metro.model.validity import in_force_until_days
 from metro.quantity_kinds import kinds
-from metro.repositories.traceability import (
-    NO_DAY,
+from metro.repositories.leaf_arrays import (
     CertificateArrays,
     InstrumentArrays,
     ReferenceArrays,
     kind_codes,
 )
+from metro.repositories.traceability import NO_DAY
 from metro.traceability.timetable import TRACEABLE, Timetable, keys
 
 IntArray = npt.NDArray[np.int64]

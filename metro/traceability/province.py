@@ -25,6 +25,7 @@ from datetime import date
 import numpy as np
 from sqlalchemy import Connection
 
+from metro.repositories import leaf_arrays
 from metro.repositories import traceability as repo
 from metro.repositories.traceability import NO_DAY, from_day, to_day
 from metro.traceability.cache import StandardsLayer, standards_layer
@@ -93,18 +94,18 @@ class Province:
     judge: Judge
     timetable: Timetable
     leaves: Leaves
-    subset: repo.Subset = field(default_factory=repo.Subset)
+    subset: leaf_arrays.Subset = field(default_factory=leaf_arrays.Subset)
     layer: StandardsLayer | None = None  # where the suspect windows of a date are kept
 
     @classmethod
-    def load(cls, conn: Connection, subset: repo.Subset | None = None) -> Province:
+    def load(cls, conn: Connection, subset: leaf_arrays.Subset | None = None) -> Province:
         """The cached standards layer and the leaves of ``subset`` (default: every instrument)."""
-        subset = subset or repo.Subset()
+        subset = subset or leaf_arrays.Subset()
         layer = standards_layer(conn)
         leaves = Leaves.build(
-            repo.instrument_arrays(conn, subset),
-            repo.certificate_arrays(conn, subset),
-            repo.reference_arrays(conn, subset),
+            leaf_arrays.instrument_arrays(conn, subset),
+            leaf_arrays.certificate_arrays(conn, subset),
+            leaf_arrays.reference_arrays(conn, subset),
         )
         return cls(layer.graph, layer.judge(), layer.timetable, leaves, subset, layer)
 
@@ -232,5 +233,5 @@ def instruments_status(
     :func:`province_status` over the cached standards layer (neither given: every
     instrument). Standards' records only when ``standards`` is True (then every standard's:
     the layer is whole anyway)."""
-    subset = repo.Subset(owner_id, None if ids is None else sorted(set(ids)))
+    subset = leaf_arrays.Subset(owner_id, None if ids is None else sorted(set(ids)))
     return Province.load(conn, subset).status(at, lead_days, standards=standards)

@@ -18,7 +18,8 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from metro.repositories.traceability import kind_codes, to_day
+from metro.repositories.leaf_arrays import kind_codes
+from metro.repositories.traceability import to_day
 from metro.traceability.soundness import Judge
 
 IntArray = npt.NDArray[np.int64]
