@@ -1,6 +1,6 @@
 """Benchmark of DCC export and validation, as ratios to lxml's own parse of the same files.
 
-    .venv/bin/python bench/dcc.py [--count N] [--db URL]
+    .venv/bin/python -m bench.dcc [--count N] [--db URL]
 
 Loads the Hunan seed into a fresh SQLite file (or uses ``--db``), picks the certificates whose
 every result point has a D-SI form (the others are refused by design), and exports ``--count``

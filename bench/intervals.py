@@ -1,6 +1,6 @@
 """Benchmark of the interval proposals on a synthetic province, as ratios to the traceability pass.
 
-    .venv/bin/python bench/intervals.py [--instruments N] [--seed S] [--work DIR]
+    .venv/bin/python -m bench.intervals [--instruments N] [--seed S] [--work DIR]
 
 Generates a province with drift enabled (the seed settings with ``[drift] enabled = true``:
 some instrument templates fail as R(t) = e^(−λt) with a known λ), loads it into a SQLite file

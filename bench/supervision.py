@@ -1,6 +1,6 @@
 """Benchmark of legal-metrology supervision as a ratio to the traceability pass it reuses.
 
-    .venv/bin/python bench/supervision.py [--instruments N] [--seed S] [--work DIR]
+    .venv/bin/python -m bench.supervision [--instruments N] [--seed S] [--work DIR]
 
 The province is generated and loaded as ``bench/traceability.py`` does, into ``--work`` (kept
 and reused on the next run). Measured in one process, the best of ``--repeat`` runs, the

@@ -1,6 +1,6 @@
 """Benchmark of the traceability engine on a synthetic province, as ratios against a floor.
 
-    .venv/bin/python bench/traceability.py [--instruments N] [--seed S] [--work DIR]
+    .venv/bin/python -m bench.traceability [--instruments N] [--seed S] [--work DIR]
 
 Generates a province with ``metro.synth.generate`` (≈5,000 standards and ≈3×N certificates at
 N = 10⁶), loads it with ``metro init`` + ``metro load`` into a SQLite file under ``--work``

@@ -52,13 +52,21 @@ class InstrumentArrays:
     mpe_rel: FloatArray
 
 
+#: Bits of a certificate's ``facts`` (one column: a row costs per column read, not per bit).
+FAIL_BIT: Final = 1  # concludes fail
+REVOKED_BIT: Final = 2
+VERIFICATION_BIT: Final = 4  # a verification (检定), not a calibration
+PASS_BIT: Final = 8  # concludes pass (neither bit: no conclusion)
+
+
 @dataclass(frozen=True, slots=True)
 class CertificateArrays:
     """Non-revoked instrument certificates; days are :func:`to_day` numbers.
 
     ``valid_until`` is :data:`NO_DAY` when the certificate gives none; ``fail`` is 1 when the
     conclusion is ``fail``; ``interval_months`` is the interval kept with the certificate, 0 when
-    none was.
+    none was; ``issuer_id`` and ``facts`` (the ``*_BIT`` flags) are what supervision asks of
+    the speaking certificates and of the period's verifications.
     """
 
     id: IntArray
@@ -67,6 +75,8 @@ class CertificateArrays:
     valid_until: IntArray
     fail: IntArray
     interval_months: IntArray
+    issuer_id: IntArray
+    facts: IntArray
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,14 +107,20 @@ def certificate_statement() -> AnySelect:
 
     Certificates of standards (instrument -1) and revoked ones are dropped in numpy.
     """
+    c = Certificate
+    facts = (
+        case((c.conclusion == "fail", FAIL_BIT), (c.conclusion == "pass", PASS_BIT), else_=0)
+        + case((c.revoked, REVOKED_BIT), else_=0)
+        + case((c.kind == "verification", VERIFICATION_BIT), else_=0)
+    )
     return select(
-        Certificate.id,
-        func.coalesce(Certificate.subject_instrument_id, -1),
-        day_number(Certificate.calibrated_on),
-        func.coalesce(day_number(Certificate.valid_until), NO_DAY),
-        case((Certificate.conclusion == "fail", 1), else_=0),
-        case((Certificate.revoked, 1), else_=0),
-        func.coalesce(Certificate.interval_months, 0),
+        c.id,
+        func.coalesce(c.subject_instrument_id, -1),
+        day_number(c.calibrated_on),
+        func.coalesce(day_number(c.valid_until), NO_DAY),
+        facts,
+        c.issuer_id,
+        func.coalesce(c.interval_months, 0),
     )
 
 
@@ -203,8 +219,19 @@ def certificate_arrays(conn: Connection, subset: Subset | None = None) -> Certif
         m = _subset_rows(
             conn, certificate_statement(), subset, Certificate.subject_instrument_id, np.int64, 7
         )
-    m = m[(m[:, 1] >= 0) & (m[:, 5] == 0)]
-    return CertificateArrays(*(np.ascontiguousarray(m[:, i]) for i in (0, 1, 2, 3, 4, 6)))
+    m = m[(m[:, 1] >= 0) & ((m[:, 4] & REVOKED_BIT) == 0)]
+    facts = np.ascontiguousarray(m[:, 4])
+    column = [np.ascontiguousarray(m[:, i]) for i in range(7)]
+    return CertificateArrays(
+        id=column[0],
+        instrument_id=column[1],
+        calibrated_on=column[2],
+        valid_until=column[3],
+        fail=((facts & FAIL_BIT) != 0).astype(np.int64),
+        interval_months=column[6],
+        issuer_id=column[5],
+        facts=facts,
+    )
 
 
 def reference_arrays(conn: Connection, subset: Subset | None = None) -> ReferenceArrays:

@@ -54,9 +54,10 @@ from metro.model.supervision import (
 )
 from metro.quantity_kinds import kinds
 from metro.repositories import supervision as repo
-from metro.repositories.leaf_arrays import kind_codes
+from metro.repositories.leaf_arrays import PASS_BIT, VERIFICATION_BIT, kind_codes
 from metro.repositories.traceability import NO_DAY, from_day, to_day
 from metro.traceability import Province, ProvinceStatus
+from metro.traceability.leaves import Leaves
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -182,7 +183,7 @@ def report(
         raise InvalidInput(f"since {start.isoformat()!r}: after at {at.isoformat()}")
     ps = Province.load(conn).status(at)
     orgs = repo.organizations(conn)
-    facts = _facts(conn, ps, orgs, repo.period_verifications(conn, start, at))
+    facts = _facts(conn, ps, orgs, start, at)
     if not actor.sees_everything:
         own = [i for i, o in orgs.items() if o.code == actor.organization]
         facts = _Facts(*(a[np.isin(facts.owner_id, own)] for a in _fields(facts)))
@@ -215,18 +216,21 @@ def _take(values: IntArray, at: IntArray, found: BoolArray, default: int) -> Int
 
 def _facts(
     conn: Connection, ps: ProvinceStatus, orgs: dict[int, repo.OrganizationRow],
-    period: repo.PeriodCounts,
+    start: date, end: date,
 ) -> _Facts:
+    """Every mandatory instrument's facts, from the traceability pass: its speaking
+    certificate's issuer, kind and conclusion are in the pass's certificate arrays, and so are
+    the period's verifications (revoked ones are not there)."""
     leaf = ps.instruments
+    leaves = ps.province.leaves
     mand = repo.mandatory_instruments(conn)
     pos = np.searchsorted(leaf.instrument_id, mand.id)
     cid = leaf.certificate_id[pos]
-    certs = repo.certificate_facts(conn, cid)
-    cpos = np.searchsorted(certs.id, cid)
-    found = (cid >= 0) & (cpos < len(certs.id))
-    found[found] &= certs.id[cpos[found]] == cid[found]
-    issuer = _take(certs.issuer_id, cpos, found, -1)
-    verification = _take(certs.verification, cpos, found, 0)
+    cpos = leaf.certificate_position[pos]
+    found = cpos >= 0
+    facts = _take(leaves.cert_facts, cpos, found, 0)
+    issuer = _take(leaves.cert_issuer, cpos, found, -1)
+    verification = ((facts & VERIFICATION_BIT) != 0).astype(np.int64)
     calibrated = leaf.calibrated[pos]
     # LeafStatus follows the order of the pass's instrument arrays, which keep the kinds
     kind = ps.province.leaves.instruments.kind[pos]
@@ -251,17 +255,33 @@ def _facts(
     flags = flags_array(
         status=leaf.status[pos],
         verification=verification == 1,
-        passed=_take(certs.conclusion, cpos, found, repo.NONE) == repo.PASS,
+        passed=(facts & PASS_BIT) != 0,
         authorized=allowed,
     )
-    # the period's counts, by instrument (instruments without a verification in it count 0)
-    at_ = np.searchsorted(period.instrument_id, mand.id)
-    hit = (at_ < len(period.instrument_id))
-    hit[hit] &= period.instrument_id[at_[hit]] == mand.id[hit]
+    verifications, passed = _period(leaves, mand.id, to_day(start), to_day(end))
     return _Facts(
         pos, mand.id, leaf.owner_id[pos], kind, mand.usage, flags, np.where(found, cid, -1),
-        issuer, calibrated, verification, _take(period.verifications, at_, hit, 0),
-        _take(period.passed, at_, hit, 0),
+        issuer, calibrated, verification, verifications, passed,
+    )
+
+
+def _period(
+    leaves: Leaves, mandatory: IntArray, start: int, end: int
+) -> tuple[IntArray, IntArray]:
+    """Per mandatory instrument (``mandatory``: their sorted ids), its verifications calibrated
+    on days ``start``…``end`` and how many of them concluded pass (0 and 0 without one)."""
+    facts = leaves.cert_facts
+    day = leaves.cert_calibrated
+    chosen = ((facts & VERIFICATION_BIT) != 0) & (day >= start) & (day <= end)
+    instrument = leaves.cert_instrument[chosen]
+    at = np.searchsorted(mandatory, instrument)
+    hit = at < len(mandatory)
+    hit[hit] &= mandatory[at[hit]] == instrument[hit]
+    passed = (facts[chosen] & PASS_BIT) != 0
+    n = len(mandatory)
+    return (
+        np.bincount(at[hit], minlength=n).astype(np.int64),
+        np.bincount(at[hit], weights=passed[hit], minlength=n).astype(np.int64),
     )
 
 

@@ -75,6 +75,8 @@ class Leaves:
     cert_calibrated: IntArray
     cert_until: IntArray
     cert_fail: IntArray
+    cert_issuer: IntArray
+    cert_facts: IntArray  # the leaf_arrays *_BIT flags
     ref_certificate: IntArray
     ref_standard: IntArray
     ratio: FloatArray  # instrument_ratio by kind index; the last entry (index -1) is NaN
@@ -100,6 +102,8 @@ class Leaves:
                 no_day=NO_DAY,
             )[order],
             cert_fail=certs.fail[order],
+            cert_issuer=certs.issuer_id[order],
+            cert_facts=certs.facts[order],
             ref_certificate=refs.certificate_id[rorder],
             ref_standard=refs.standard_id[rorder],
             ratio=ratio,
@@ -109,8 +113,8 @@ class Leaves:
 @dataclass(frozen=True, slots=True)
 class LeafStatus:
     """One entry per instrument (sorted by id): status code (see ``status.ORDER``), the
-    speaking certificate (-1 when none), its calibration day and its due day (``NO_DAY`` when
-    none)."""
+    speaking certificate (-1 when none) and its position in the :class:`Leaves` certificate
+    arrays (-1 when none), its calibration day and its due day (``NO_DAY`` when none)."""
 
     instrument_id: IntArray
     owner_id: IntArray
@@ -118,6 +122,7 @@ class LeafStatus:
     certificate_id: IntArray
     calibrated: IntArray
     due: IntArray
+    certificate_position: IntArray
 
 
 def evaluate(
@@ -134,9 +139,11 @@ def evaluate(
     due = np.full(n, NO_DAY, dtype=np.int64)
     calibrated = np.full(n, NO_DAY, dtype=np.int64)
     certificate = np.full(n, -1, dtype=np.int64)
+    position = np.full(n, -1, dtype=np.int64)
     spoken = np.flatnonzero(has)
     ci = pos[spoken]
     certificate[spoken] = leaves.cert_id[ci]
+    position[spoken] = ci
     until = leaves.cert_until[ci]
     due[spoken] = until
     calibrated[spoken] = leaves.cert_calibrated[ci]
@@ -150,7 +157,7 @@ def evaluate(
     status[spoken[fail]] = CODE[Status.FAILED]
     status[spoken[overdue]] = CODE[Status.OVERDUE]
     status[spoken[live]] = words
-    return LeafStatus(inst.id, inst.owner_id, status, certificate, calibrated, due)
+    return LeafStatus(inst.id, inst.owner_id, status, certificate, calibrated, due, position)
 
 
 def _judge(
