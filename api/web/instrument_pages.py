@@ -17,7 +17,14 @@ from api import policy
 from api.clock import now
 from api.web import session
 from api.web.i18n import gettext
-from api.web.render import STATUS_WORDS, page_day, redirect, render, require_principal
+from api.web.render import (
+    STATUS_WORDS,
+    page_day,
+    reason_words,
+    redirect,
+    render,
+    require_principal,
+)
 from api.web.svg import chain_graph, chain_svg
 from metro.errors import MetroError
 from metro.services import intervals, listing, providers
@@ -38,7 +45,8 @@ def instrument_page(request: Request, code: str) -> HTMLResponse:
         chain = policy.redact_chain(conn, principal, view["chain"])
         lang = session.lang_of(request)
         nodes, edges = chain_graph(
-            chain, view["status"], lambda s: gettext(lang, STATUS_WORDS.get(s, s))
+            chain, view["status"], lambda s: gettext(lang, STATUS_WORDS.get(s, s)),
+            lambda text: reason_words(text, lang),
         )
         diagram = chain_svg(nodes, edges, title=f"{code} — {gettext(lang, 'traceability chain')}")
         found = providers.providers(conn, actor=principal.actor, at=at, asset=code)

@@ -20,7 +20,7 @@ from sqlalchemy import Connection
 from api.clock import day, now
 from api.web import i18n, session
 from metro.errors import MetroError
-from metro.model import regions
+from metro.model import reasons, regions
 from metro.model.account import Principal
 from metro.quantity_kinds import kinds
 from metro.services import accounts
@@ -74,7 +74,30 @@ def environment(lang: str) -> Environment:
     env.install_gettext_translations(i18n.translations(lang), newstyle=False)  # type: ignore[attr-defined]
     env.filters["region"] = _region
     env.filters["kind"] = lambda code: _kind(code, lang)
+    env.filters["reason"] = lambda text: reason_words(text, lang)
     return env
+
+
+def reason_words(text: object, lang: str) -> str:
+    """A status reason in the page's language: each part read back into its template
+    (:mod:`metro.model.reasons`) and worded from the catalogue; a part no template words is
+    shown as the engine wrote it."""
+    said = str(text or "")
+    if lang == "en" or not said:
+        return said
+    return "；".join(_reason_part(part, lang) for part in reasons.parts(said))
+
+
+def _reason_part(part: str, lang: str) -> str:
+    found = reasons.parse(part)
+    if found is None:
+        return part
+    template, fields = found
+    if "status" in fields:
+        fields["status"] = i18n.gettext(lang, STATUS_WORDS[fields["status"]])
+    if "reason" in fields:
+        fields["reason"] = _reason_part(fields["reason"], lang)
+    return i18n.gettext(lang, template).format(**fields)
 
 
 def _kind(code: object, lang: str) -> str:

@@ -63,10 +63,15 @@ class Edge:
     broken: str | None  # the reason, when this link is where the chain breaks
 
 
-def chain_graph(chain: dict[str, Any], status: str, words: Callable[[str], str]) -> tuple[
-    list[Node], list[Edge]
-]:
+def chain_graph(
+    chain: dict[str, Any],
+    status: str,
+    words: Callable[[str], str],
+    problem_words: Callable[[str], str] = str,
+) -> tuple[list[Node], list[Edge]]:
     """Nodes and edges of a chain (the CLI's chain JSON): the asset at the bottom, roots on top.
+    ``words`` names a state, ``problem_words`` words a broken link's problem (the page's
+    language).
 
     A standard's node takes the state of the link that speaks for it (sound and in force →
     ``valid``, else ``untraceable``); roots (no link of their own) are ``primary``. The asset's
@@ -95,7 +100,7 @@ def chain_graph(chain: dict[str, Any], status: str, words: Callable[[str], str])
                     lower=subject,
                     certificate=link["certificate"],
                     calibrated_on=str(link.get("calibrated_on", "")),
-                    broken=str(problem) if problem else None,
+                    broken=problem_words(str(problem)) if problem else None,
                 )
             )
     for root in chain.get("roots", []):

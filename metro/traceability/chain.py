@@ -38,6 +38,7 @@ from typing import Any, Final
 
 from sqlalchemy import Connection
 
+from metro.model import reasons
 from metro.model.capability import CapabilityRow, InstrumentRow
 from metro.model.validity import CertificateRow
 from metro.quantity_kinds import get_kind
@@ -184,19 +185,19 @@ class _Walker:
         """This link's own problems (upstream ones belong to the links above)."""
         g, day, out = self.graph, cert.calibrated_on, []
         if cert.conclusion == "fail":
-            out.append(f"certificate {cert.number} concludes fail")
+            out.append(reasons.LINK_CONCLUDES_FAIL.format(number=cert.number))
         elif not in_date(cert, used_on):
             last = cert.in_force_until
             until = last.isoformat() if last else "no date given"
-            out.append(f"certificate {cert.number} was no longer in force on {used_on} "
-                       f"(valid until {until})")
+            out.append(reasons.NO_LONGER_IN_FORCE.format(
+                number=cert.number, used_on=used_on, until=until))
         if not cert.references and not (
             cert.subject_standard_id is not None and g.is_primary(cert.subject_standard_id)
         ):
-            out.append(f"certificate {cert.number} names no reference standard")
+            out.append(reasons.NO_REFERENCE.format(number=cert.number))
         for ref in cert.references:
             if not g.is_primary(ref) and g.speaking(ref, day) is None:
-                out.append(f"reference {g.code(ref)} had no certificate on or before {day}")
+                out.append(reasons.REFERENCE_NO_CERTIFICATE.format(code=g.code(ref), day=day))
             exam = self.judge.exam_problem(ref, day)
             if exam is not None:
                 out.append(exam.text)
@@ -295,8 +296,10 @@ def _broken(walker: _Walker) -> str | None:
     for link in sorted(walker.links.values(), key=lambda k: k.depth):
         if link.problems:
             c = link.certificate
-            return (f"first broken link: certificate {c.number} of {link.subject} "
-                    f"(depth {link.depth}, used on {link.used_on}): {link.problems[0]}")
+            return reasons.FIRST_BROKEN.format(
+                number=c.number, subject=link.subject, depth=link.depth, used_on=link.used_on,
+                reason=link.problems[0],
+            )
     return None
 
 
@@ -311,8 +314,10 @@ def _fault_reason(walker: _Walker, first: CertificateRow, at: date) -> str | Non
         return None
     # The link words its own problem (a failed or expired certificate as seen on the day used)
     text = f.text if f.text in link.problems or not link.problems else link.problems[0]
-    return (f"first broken link: certificate {f.certificate.number} of {link.subject} "
-            f"(depth {link.depth}, used on {f.used_on}): {text}")
+    return reasons.FIRST_BROKEN.format(
+        number=f.certificate.number, subject=link.subject, depth=link.depth, used_on=f.used_on,
+        reason=text,
+    )
 
 
 def explain_chain(
@@ -354,11 +359,13 @@ def explain_chain(
     if traceable:
         roots = ", ".join(walker.roots)
         worst = [p["u"] for p in links[0].paths if p["u"]]
-        reason = f"traceable to {roots} along {len(links[0].paths)} path(s)"
+        said = [reasons.TRACEABLE.format(roots=roots, paths=len(links[0].paths))]
         if worst:
-            reason += f"; propagated U (k=2) {', '.join(dict.fromkeys(worst))}"
+            said.append(reasons.PROPAGATED_U.format(u=", ".join(dict.fromkeys(worst))))
         if record.status is not Status.VALID:
-            reason += f"; {record.status.value}: {record.reason}"
+            said.append(reasons.WITH_STATUS.format(status=record.status.value,
+                                                   reason=record.reason))
+        reason = reasons.SEPARATOR.join(said)
     elif record.status is Status.UNTRACEABLE:
         reason = _fault_reason(walker, first, at) or _broken(walker) or record.reason
     else:

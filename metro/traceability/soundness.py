@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from metro.model import reasons
 from metro.model.capability import InstrumentRow
 from metro.model.examination import ExamState
 from metro.model.validity import CertificateRow
@@ -109,18 +110,17 @@ class Judge:
         code = g.code(standard_id)
         cert = g.speaking(standard_id, day)
         if cert is None:
-            return Problem(Why.NO_CERTIFICATE, f"{code} had no certificate on or before {day}",
+            return Problem(Why.NO_CERTIFICATE,
+                           reasons.HAD_NO_CERTIFICATE.format(code=code, day=day),
                            day, None, standard_id)
         if cert.conclusion == "fail":
-            return Problem(Why.FAILED,
-                           f"{code} had failed on {cert.calibrated_on} (certificate {cert.number})",
-                           day, cert, standard_id)
+            return Problem(Why.FAILED, reasons.HAD_FAILED.format(
+                code=code, day=cert.calibrated_on, number=cert.number), day, cert, standard_id)
         if not in_date(cert, day):
             last = cert.in_force_until
             until = last.isoformat() if last else "no date given"
-            return Problem(Why.EXPIRED,
-                           f"{code}'s certificate {cert.number} had expired on {day} "
-                           f"(valid until {until})", day, cert, standard_id)
+            return Problem(Why.EXPIRED, reasons.HAD_EXPIRED.format(
+                code=code, number=cert.number, day=day, until=until), day, cert, standard_id)
         inner = self.soundness(cert)
         if inner is not None:
             return Problem(Why.UNSOUND,
@@ -182,14 +182,14 @@ class Judge:
     def _soundness(self, cert: CertificateRow, instrument: InstrumentRow | None) -> Problem | None:
         day = cert.calibrated_on
         if cert.conclusion == "fail":
-            return Problem(Why.CONCLUDES_FAIL, f"certificate {cert.number} concludes fail",
-                           day, cert)
+            return Problem(Why.CONCLUDES_FAIL,
+                           reasons.LINK_CONCLUDES_FAIL.format(number=cert.number), day, cert)
         if not cert.references:
             subject = cert.subject_standard_id
             if subject is not None and self.graph.is_primary(subject):
                 return None
             return Problem(Why.NO_REFERENCE,
-                           f"certificate {cert.number} names no reference standard", day, cert)
+                           reasons.NO_REFERENCE.format(number=cert.number), day, cert)
         for ref in cert.references:
             p = self.traceable_on(ref, day)
             if p is not None:

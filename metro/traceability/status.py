@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Final, Literal
 
+from metro.model import reasons
 from metro.model.capability import InstrumentRow
 from metro.model.statuses import CODE, DEFAULT_LEAD_DAYS, ORDER, Status
 from metro.model.validity import CertificateRow
@@ -74,17 +75,17 @@ def simple_reason(
 ) -> str:
     """The reason of every word but ``untraceable`` and ``suspect`` (no walk needed)."""
     if number is None:
-        return f"no certificate calibrated on or before {at}"
+        return reasons.NO_CERTIFICATE.format(at=at)
     if status is Status.FAILED:
-        return f"certificate {number} of {calibrated_on} concludes fail"
+        return reasons.CONCLUDES_FAIL.format(number=number, calibrated_on=calibrated_on)
     if valid_until is None:
-        return f"certificate {number} gives no valid_until"
+        return reasons.NO_VALID_UNTIL.format(number=number)
     if status is Status.OVERDUE:
-        return f"certificate {number} was valid until {valid_until}"
+        return reasons.WAS_VALID_UNTIL.format(number=number, valid_until=valid_until)
     if status is Status.DUE_SOON:
         days = (valid_until - at).days
-        return f"certificate {number} is valid until {valid_until} ({days} days left)"
-    return f"certificate {number} is valid until {valid_until}"
+        return reasons.DUE_SOON.format(number=number, valid_until=valid_until, days=days)
+    return reasons.VALID_UNTIL.format(number=number, valid_until=valid_until)
 
 
 def asset_status(

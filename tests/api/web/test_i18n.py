@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
 
 from api.web import i18n
-from api.web.render import FLAG_WORDS, ROLE_NAMES, STATUS_WORDS
+from api.web.render import FLAG_WORDS, ROLE_NAMES, STATUS_WORDS, reason_words
+from metro.model import reasons
 from metro.model.gaps import REASONS
 
 WEB = Path(i18n.__file__).parent
@@ -23,7 +25,8 @@ def _used() -> set[str]:
         ids.add(message[0] if isinstance(message, tuple) else message)
     # Texts looked up from data: status words, roles, gap reasons.
     return (ids | set(STATUS_WORDS.values()) | set(ROLE_NAMES.values()) | set(REASONS)
-            | set(FLAG_WORDS.values()) | {"prefecture", "quantity", "usage"})
+            | set(FLAG_WORDS.values()) | {"prefecture", "quantity", "usage"}
+            | set(reasons.TEMPLATES))
 
 
 def test_every_page_text_has_a_chinese_translation():
@@ -40,3 +43,23 @@ def test_english_is_the_message_id():
 def test_an_unknown_language_is_chinese():
     assert i18n.language("fr") == "zh"
     assert i18n.gettext("fr", "Sign in") == "登录"
+
+
+def test_a_reason_template_keeps_its_fields_in_chinese():
+    for template in reasons.TEMPLATES:
+        zh = i18n.gettext("zh", template)
+        assert sorted(re.findall(r"\{(\w+)\}", zh)) == sorted(re.findall(r"\{(\w+)\}", template))
+
+
+def test_status_reasons_are_worded_in_the_pages_language():
+    said = reasons.SEPARATOR.join([
+        reasons.TRACEABLE.format(roots="NIM-P1", paths=1),
+        reasons.WITH_STATUS.format(status="due_soon", reason=reasons.DUE_SOON.format(
+            number="HN-1", valid_until="2026-12-06", days=10)),
+        "U 20 ppm where ≤ 16.7 ppm was needed",  # no template: as the engine wrote it
+    ])
+    assert reason_words(said, "zh") == (
+        "经 1 条路径溯源至 NIM-P1；即将到期：证书 HN-1 有效期至 2026-12-06（剩 10 天）；"
+        "U 20 ppm where ≤ 16.7 ppm was needed"
+    )
+    assert reason_words(said, "en") == said

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from xml.etree import ElementTree
 
+from api.web.render import reason_words
 from api.web.svg import Bar, bar_chart, chain_graph, chain_svg, trend_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -60,3 +61,10 @@ def test_trend_is_empty_without_snapshots():
     assert trend_svg([], title="t", target=0.95) == ""
     assert _parse(trend_svg([("2026-01-01", 0.9), ("2026-02-01", 0.96)], title="t",
                             target=0.95)).tag == f"{SVG}svg"
+
+
+def test_a_broken_links_problem_is_worded_in_the_pages_language():
+    _, edges = chain_graph(CHAIN, "overdue", str, lambda text: reason_words(text, "zh"))
+    assert [e.broken for e in edges if e.broken] == [
+        "证书 C-1 在 2026-01-01 已不在有效期内（有效期至 2025-12-31）"
+    ]
