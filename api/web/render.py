@@ -97,6 +97,8 @@ def _reason_part(part: str, lang: str) -> str:
         fields["status"] = i18n.gettext(lang, STATUS_WORDS[fields["status"]])
     if "reason" in fields:
         fields["reason"] = _reason_part(fields["reason"], lang)
+    if "quantity" in fields:
+        fields["quantity"] = _kind(fields["quantity"], lang)
     return i18n.gettext(lang, template).format(**fields)
 
 

@@ -1,6 +1,7 @@
 """The words of status reasons: templates with named fields, in one home.
 
-The engine writes every status reason it composes from these templates (English: what the
+The engine writes every status reason it composes from these templates (and supervision its
+flags' own) (English: what the
 CLI and the API answer, unchanged). A page in another language reads a reason back into its
 template and fields (:func:`parse`) and words it from its own catalogue, where each template
 is a message id; a reason no template matches is shown as written.
@@ -39,6 +40,18 @@ REFERENCE_NO_CERTIFICATE: Final = "reference {code} had no certificate on or bef
 HAD_NO_CERTIFICATE: Final = "{code} had no certificate on or before {day}"
 HAD_FAILED: Final = "{code} had failed on {day} (certificate {number})"
 HAD_EXPIRED: Final = "{code}'s certificate {number} had expired on {day} (valid until {until})"
+# supervision's own flags (metro.model.supervision.flag_reason)
+NO_VERIFICATION_RESULT: Final = (
+    "verification {number} of {calibrated_on} states no conclusion: no verification result"
+)
+CALIBRATION_ONLY: Final = (
+    "certificate {number} of {calibrated_on} is a calibration (校准), which does not satisfy "
+    "mandatory verification (强制检定)"
+)
+UNAUTHORIZED: Final = (
+    "verification {number} of {calibrated_on} was issued by {issuer}, not authorized to verify "
+    "{quantity} on that day"
+)
 
 #: Every template, the most specific first (``DUE_SOON`` before ``VALID_UNTIL``, whose
 #: pattern would also take a due-soon reason; the reference's before the bare code's).
@@ -46,7 +59,7 @@ TEMPLATES: Final = (
     NO_CERTIFICATE, CONCLUDES_FAIL, NO_VALID_UNTIL, WAS_VALID_UNTIL, DUE_SOON, VALID_UNTIL,
     TRACEABLE, PROPAGATED_U, FIRST_BROKEN, WITH_STATUS, LINK_CONCLUDES_FAIL,
     NO_LONGER_IN_FORCE, NO_REFERENCE, REFERENCE_NO_CERTIFICATE, HAD_NO_CERTIFICATE, HAD_FAILED,
-    HAD_EXPIRED,
+    HAD_EXPIRED, NO_VERIFICATION_RESULT, CALIBRATION_ONLY, UNAUTHORIZED,
 )
 SEPARATOR: Final = "; "
 _FIELD = re.compile(r"\{(\w+)\}")

@@ -46,7 +46,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from metro.model import fields
+from metro.model import fields, reasons
 from metro.model.statuses import CODE, TRACEABLE_STATUSES, Status
 
 IntArray = npt.NDArray[np.int64]
@@ -222,14 +222,12 @@ def flag_reason(
     suspect).
     """
     if which is Flag.CALIBRATION_ONLY:
-        if verification:
-            return (f"verification {number} of {calibrated_on} states no conclusion: "
-                    "no verification result")
-        return (f"certificate {number} of {calibrated_on} is a calibration (校准), which does "
-                "not satisfy mandatory verification (强制检定)")
+        template = reasons.NO_VERIFICATION_RESULT if verification else reasons.CALIBRATION_ONLY
+        return template.format(number=number, calibrated_on=calibrated_on)
     if which is Flag.UNAUTHORIZED:
-        return (f"verification {number} of {calibrated_on} was issued by {issuer}, not "
-                f"authorized to verify {quantity} on that day")
+        return reasons.UNAUTHORIZED.format(
+            number=number, calibrated_on=calibrated_on, issuer=issuer, quantity=quantity
+        )
     return status_reason
 
 

@@ -63,3 +63,11 @@ def test_status_reasons_are_worded_in_the_pages_language():
         "U 20 ppm where ≤ 16.7 ppm was needed"
     )
     assert reason_words(said, "en") == said
+
+
+def test_a_supervision_flag_reason_names_the_quantity_in_chinese():
+    said = reasons.UNAUTHORIZED.format(
+        number="V-1", calibrated_on="2026-03-01", issuer="LAB9", quantity="pressure")
+    assert reason_words(said, "zh") == (
+        "检定证书 V-1（2026-03-01）由 LAB9 出具，该机构当日未获压力检定授权"
+    )
