@@ -63,20 +63,24 @@ PASS_BIT: Final = 8  # concludes pass (neither bit: no conclusion)
 class CertificateArrays:
     """Non-revoked instrument certificates; days are :func:`to_day` numbers.
 
-    ``valid_until`` is :data:`NO_DAY` when the certificate gives none; ``fail`` is 1 when the
-    conclusion is ``fail``; ``interval_months`` is the interval kept with the certificate, 0 when
-    none was; ``issuer_id`` and ``facts`` (the ``*_BIT`` flags) are what supervision asks of
-    the speaking certificates and of the period's verifications.
+    ``valid_until`` is :data:`NO_DAY` when the certificate gives none; ``interval_months`` is
+    the interval kept with the certificate, 0 when none was; ``facts`` holds the ``*_BIT`` flags
+    (the conclusion, the kind); ``issuer_id`` and the kind are what supervision asks of the
+    speaking certificates and of the period's verifications.
     """
 
     id: IntArray
     instrument_id: IntArray
     calibrated_on: IntArray
     valid_until: IntArray
-    fail: IntArray
     interval_months: IntArray
     issuer_id: IntArray
     facts: IntArray
+
+    @property
+    def fail(self) -> IntArray:
+        """1 where the conclusion is ``fail``."""
+        return ((self.facts & FAIL_BIT) != 0).astype(np.int64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,17 +224,15 @@ def certificate_arrays(conn: Connection, subset: Subset | None = None) -> Certif
             conn, certificate_statement(), subset, Certificate.subject_instrument_id, np.int64, 7
         )
     m = m[(m[:, 1] >= 0) & ((m[:, 4] & REVOKED_BIT) == 0)]
-    facts = np.ascontiguousarray(m[:, 4])
     column = [np.ascontiguousarray(m[:, i]) for i in range(7)]
     return CertificateArrays(
         id=column[0],
         instrument_id=column[1],
         calibrated_on=column[2],
         valid_until=column[3],
-        fail=((facts & FAIL_BIT) != 0).astype(np.int64),
         interval_months=column[6],
         issuer_id=column[5],
-        facts=facts,
+        facts=column[4],
     )
 
 

@@ -236,15 +236,16 @@ def _certificates(
     refs: dict[int, list[int]] = {}
     for cid, sid in conn.execute(ref_stmt, params):
         refs.setdefault(cid, []).append(sid)
-    return [
-        CertificateRow(
-            id=r[0], number=r[1], issuer=r[2], subject_standard_id=r[3],
-            subject_instrument_id=r[4], calibrated_on=r[5], valid_until=r[6],
-            conclusion=r[7], references=tuple(refs.get(r[0], ())), interval_months=r[9],
-        )
-        for r in rows
-        if not r[8]
-    ]
+    return [_certificate_row(r, refs.get(r[0], ())) for r in rows if not r[8]]
+
+
+def _certificate_row(r: Any, references: Iterable[int]) -> CertificateRow:
+    """A row of :func:`_certificate_statements`' certificate select as a CertificateRow."""
+    return CertificateRow(
+        id=r[0], number=r[1], issuer=r[2], subject_standard_id=r[3],
+        subject_instrument_id=r[4], calibrated_on=r[5], valid_until=r[6],
+        conclusion=r[7], references=tuple(references), interval_months=r[9],
+    )
 
 
 def standard_certificates(
@@ -280,7 +281,6 @@ def instrument(conn: Connection, instrument_id: int) -> InstrumentRow:
 def instrument_certificates(conn: Connection, instrument_id: int) -> list[CertificateRow]:
     """Non-revoked certificates of one instrument (its timeline), with their references read
     in the same statement."""
-    out: list[CertificateRow] = []
     refs: dict[int, list[int]] = {}
     first: dict[int, Any] = {}
     for r in conn.execute(_one_instrument_statements()[0], {"instrument_id": instrument_id}):
@@ -289,14 +289,7 @@ def instrument_certificates(conn: Connection, instrument_id: int) -> list[Certif
             refs[r[0]] = []
         if r[10] is not None:
             refs[r[0]].append(r[10])
-    for cid, r in first.items():
-        if not r[8]:
-            out.append(CertificateRow(
-                id=r[0], number=r[1], issuer=r[2], subject_standard_id=r[3],
-                subject_instrument_id=r[4], calibrated_on=r[5], valid_until=r[6],
-                conclusion=r[7], references=tuple(refs[cid]), interval_months=r[9],
-            ))
-    return out
+    return [_certificate_row(r, refs[cid]) for cid, r in first.items() if not r[8]]
 
 
 def certificates(conn: Connection, ids: Iterable[int]) -> dict[int, CertificateRow]:
@@ -388,17 +381,7 @@ def instrument_ids(conn: Connection, codes: Iterable[str]) -> list[int]:
 
 def instruments(conn: Connection, ids: Iterable[int]) -> dict[int, InstrumentRow]:
     out: dict[int, InstrumentRow] = {}
-    stmt = select(
-        Instrument.id,
-        Instrument.code,
-        Instrument.owner_id,
-        Organization.code,
-        Instrument.quantity,
-        Instrument.range_min,
-        Instrument.range_max,
-        Instrument.mpe_abs,
-        Instrument.mpe_rel,
-    ).join(Organization, Organization.id == Instrument.owner_id)
+    stmt = _instrument_statement()
     for batch in chunks(ids):
         for r in conn.execute(stmt.where(Instrument.id.in_(batch))):
             out[r[0]] = InstrumentRow(*r)

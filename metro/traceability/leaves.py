@@ -88,6 +88,7 @@ class Leaves:
         key = keys(certs.instrument_id, certs.calibrated_on)
         order = _sorted_by(certs.id, key)
         rorder = _sorted_by(refs.position, refs.certificate_id)
+        fail = certs.fail  # derived from the facts bits: computed once here
         catalogue = kinds()
         ratio = np.array([catalogue[k].instrument_ratio for k in kind_codes()] + [np.nan])
         return cls(
@@ -97,11 +98,11 @@ class Leaves:
             cert_instrument=certs.instrument_id[order],
             cert_calibrated=certs.calibrated_on[order],
             cert_until=in_force_until_days(
-                fail=certs.fail, valid_until=certs.valid_until,
+                fail=fail, valid_until=certs.valid_until,
                 calibrated_on=certs.calibrated_on, interval_months=certs.interval_months,
                 no_day=NO_DAY,
             )[order],
-            cert_fail=certs.fail[order],
+            cert_fail=fail[order],
             cert_issuer=certs.issuer_id[order],
             cert_facts=certs.facts[order],
             ref_certificate=refs.certificate_id[rorder],
